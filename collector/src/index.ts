@@ -1,0 +1,5 @@
+export * from './config';
+export * from './sink';
+export * from './packet';
+export * from './logs';
+export * from './shipper';

@@ -1,0 +1,11 @@
+export * from './schema/ecs';
+export * from './schema/datasets';
+export * from './schema/event-id';
+export * from './schema/fields';
+export * from './store';
+export * from './config/config';
+export * from './errors';
+export * from './logger';
+export * from './bus';
+export * from './org';
+export { z } from 'zod';

@@ -1,0 +1,347 @@
+/**
+ * Embedded EventStore: one SQLite file (better-sqlite3, WAL so several processes
+ * share it). Events are JSON documents; the fields the console filters on are
+ * generated columns with indexes. Ingest order is the rowid (`seq`): SQLite
+ * serialises writers, so a reader never sees seq N+1 before seq N.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { EduError } from '../errors';
+import type { Dataset } from '../schema/datasets';
+import type { EcsEvent } from '../schema/ecs';
+import type {
+  AggResult, Aggregation, EventStore, Filter, InitOptions, Quarantined, SearchQuery, SearchResult, StoreStats,
+  TailCursor, TailResult, WriteResult,
+} from './types';
+import { cidrRange, ipKey } from './ip';
+import { deepMerge, invalidReason, toEpochMs } from './validate';
+
+/** Fields promoted to indexed generated columns; everything else is read with json_extract. */
+const COLUMNS: Record<string, string> = {
+  'event.kind': 'kind',
+  'source.ip': 'source_ip',
+  'destination.ip': 'destination_ip',
+  'destination.port': 'destination_port',
+  'event.severity': 'severity',
+  'rule.id': 'rule_id',
+  'edu.alert.status': 'alert_status',
+  'observer.id': 'observer_id',
+  'network.community_id': 'community_id',
+};
+
+const MIGRATIONS: string[] = [
+  `CREATE TABLE events (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL UNIQUE,
+     ts INTEGER NOT NULL,
+     ingested INTEGER NOT NULL,
+     dataset TEXT NOT NULL,
+     org TEXT,
+     doc TEXT NOT NULL
+   );
+   CREATE INDEX events_ts ON events(ts);
+   CREATE INDEX events_org_ts ON events(org, ts);
+   CREATE INDEX events_dataset_ts ON events(dataset, ts);
+   CREATE TABLE quarantine (id TEXT, dataset TEXT, reason TEXT NOT NULL, doc TEXT, at INTEGER NOT NULL);
+   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  Object.entries(COLUMNS)
+    .map(
+      ([field, col]) =>
+        `ALTER TABLE events ADD COLUMN ${col} GENERATED ALWAYS AS (json_extract(doc, '$.${field}')) VIRTUAL;
+         CREATE INDEX events_${col} ON events(${col}) WHERE ${col} IS NOT NULL;`,
+    )
+    .join('\n'),
+];
+
+export interface EmbeddedStoreOptions {
+  /** The SQLite file, or the data directory (then events.db inside it). */
+  path: string;
+  retentionDays?: number;
+  readonly?: boolean;
+}
+
+export class EmbeddedStore implements EventStore {
+  readonly kind = 'embedded' as const;
+  readonly path: string;
+  private db: Database.Database;
+  private insert: Database.Statement;
+  private insertBatch: (events: EcsEvent[], now: number) => { written: number; quarantined: Quarantined[] };
+
+  constructor(private readonly opts: EmbeddedStoreOptions) {
+    this.path = opts.path.endsWith('.db') ? resolve(opts.path) : resolve(opts.path, 'events.db');
+    mkdirSync(dirname(this.path), { recursive: true });
+    try {
+      this.db = new Database(this.path, { readonly: opts.readonly ?? false });
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('busy_timeout = 5000');
+      // SQLite has no IP type: CIDR filters compare fixed-width hex keys.
+      this.db.function('edu_ip_key', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? ipKey(v) : null));
+      this.migrate();
+    } catch (err) {
+      throw this.explain(err);
+    }
+    this.insert = this.db.prepare(
+      'INSERT INTO events (id, ts, ingested, dataset, org, doc) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING',
+    );
+    const quarantine = this.db.prepare('INSERT INTO quarantine (id, dataset, reason, doc, at) VALUES (?, ?, ?, ?, ?)');
+    this.insertBatch = this.db.transaction((events: EcsEvent[], now: number) => {
+      const ingested = new Date(now).toISOString();
+      const quarantined: Quarantined[] = [];
+      let written = 0;
+      for (const e of events) {
+        const reason = invalidReason(e);
+        if (reason) {
+          const q = { id: String((e as any)?.event?.id ?? ''), dataset: String((e as any)?.event?.dataset ?? ''), reason, event: e };
+          quarantine.run(q.id, q.dataset, reason, safeJson(e), now);
+          quarantined.push(q);
+          continue;
+        }
+        const doc = JSON.stringify({ ...e, event: { ...e.event, ingested } });
+        this.insert.run(e.event.id, Date.parse(e['@timestamp']), now, e.event.dataset, e.organization?.id ?? null, doc);
+        written++;
+      }
+      return { written, quarantined };
+    });
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  /** Turns SQLite's errors about a damaged file into one line that says what to do. */
+  private explain(err: unknown): Error {
+    const code = (err as { code?: string }).code;
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+      return new EduError(
+        'EDU_ERR_STORE_CORRUPT',
+        `the embedded store ${this.path} is not a valid SQLite database (${code}); move it aside and run "edusentry store init" to start a new one`,
+      );
+    }
+    return err as Error;
+  }
+
+  private run<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      throw this.explain(err);
+    }
+  }
+
+  async init(opts: InitOptions = {}): Promise<void> {
+    const days = opts.retentionDays ?? this.opts.retentionDays ?? 180;
+    this.run(() => this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('retention_days', String(days)));
+    await this.prune();
+  }
+
+  /** Deletes events older than the retention period. */
+  async prune(now = Date.now()): Promise<number> {
+    const days = await this.retentionDays();
+    return this.run(() => this.db.prepare('DELETE FROM events WHERE ts < ?').run(now - days * 86_400_000).changes);
+  }
+
+  async retentionDays(): Promise<number> {
+    const row = this.run(() => this.db.prepare("SELECT value FROM meta WHERE key = 'retention_days'").get()) as { value: string } | undefined;
+    return row ? Number(row.value) : (this.opts.retentionDays ?? 180);
+  }
+
+  async write(events: EcsEvent[]): Promise<WriteResult> {
+    const r = this.run(() => this.insertBatch(events, Date.now()));
+    return { ...r, failed: 0 };
+  }
+
+  async get(id: string): Promise<EcsEvent | undefined> {
+    const row = this.run(() => this.db.prepare('SELECT doc FROM events WHERE id = ?').get(id)) as { doc: string } | undefined;
+    return row ? JSON.parse(row.doc) : undefined;
+  }
+
+  async update(id: string, _dataset: Dataset, patch: Record<string, unknown>): Promise<boolean> {
+    return this.run(() =>
+      this.db.transaction(() => {
+        const row = this.db.prepare('SELECT doc FROM events WHERE id = ?').get(id) as { doc: string } | undefined;
+        if (!row) return false;
+        const merged = deepMerge(JSON.parse(row.doc), patch);
+        this.db.prepare('UPDATE events SET doc = ?, org = ? WHERE id = ?').run(JSON.stringify(merged), merged.organization?.id ?? null, id);
+        return true;
+      })(),
+    );
+  }
+
+  async search<E = EcsEvent>(q: SearchQuery): Promise<SearchResult<E>> {
+    const { where, params } = buildWhere(q);
+    return this.run(() => {
+      const total = (this.db.prepare(`SELECT count(*) n FROM events WHERE ${where}`).get(...params) as { n: number }).n;
+      const order = (q.sort ?? [{ field: '@timestamp', order: 'desc' }])
+        .map((s) => `${expr(s.field)} ${s.order === 'asc' ? 'ASC' : 'DESC'}`)
+        .concat('seq DESC')
+        .join(', ');
+      const size = q.size ?? 20;
+      const rows =
+        size > 0
+          ? (this.db.prepare(`SELECT doc FROM events WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...params, size, q.offset ?? 0) as { doc: string }[])
+          : [];
+      const aggs: Record<string, AggResult> = {};
+      for (const [name, agg] of Object.entries(q.aggs ?? {})) aggs[name] = this.aggregate(agg, where, params);
+      return { total, hits: rows.map((r) => JSON.parse(r.doc) as E), aggs };
+    });
+  }
+
+  private aggregate(agg: Aggregation, where: string, params: unknown[]): AggResult {
+    switch (agg.type) {
+      case 'terms': {
+        // json_each yields one row for a scalar and one per element for an array.
+        const rows = this.db
+          .prepare(
+            `SELECT j.value k, count(*) c FROM events, json_each(events.doc, ?) j WHERE ${where} AND j.value IS NOT NULL
+             GROUP BY k ORDER BY c DESC, k LIMIT ?`,
+          )
+          .all(jsonPath(agg.field), ...params, agg.size ?? 10) as { k: string | number; c: number }[];
+        return { buckets: rows.map((r) => ({ key: r.k, count: r.c })) };
+      }
+      case 'date_histogram': {
+        const i = Math.max(1, Math.floor(agg.intervalMs));
+        const rows = this.db
+          .prepare(`SELECT (ts / ${i}) * ${i} k, count(*) c FROM events WHERE ${where} GROUP BY k ORDER BY k`)
+          .all(...params) as { k: number; c: number }[];
+        return { buckets: rows.map((r) => ({ key: r.k, count: r.c })) };
+      }
+      case 'cardinality':
+        return { value: (this.db.prepare(`SELECT count(DISTINCT ${expr(agg.field)}) v FROM events WHERE ${where}`).get(...params) as { v: number }).v };
+      case 'sum':
+        return { value: (this.db.prepare(`SELECT total(${expr(agg.field)}) v FROM events WHERE ${where}`).get(...params) as { v: number }).v };
+    }
+  }
+
+  async tail(cursor: TailCursor | null, opts: { limit?: number; datasets?: Dataset[] } = {}): Promise<TailResult> {
+    const after = typeof cursor?.seq === 'number' ? cursor.seq : 0;
+    const datasets = opts.datasets?.length ? ` AND dataset IN (${opts.datasets.map(() => '?').join(',')})` : '';
+    return this.run(() => {
+      const rows = this.db
+        .prepare(`SELECT seq, doc FROM events WHERE seq > ?${datasets} ORDER BY seq LIMIT ?`)
+        .all(after, ...(opts.datasets ?? []), opts.limit ?? 1000) as { seq: number; doc: string }[];
+      // Skipped datasets still advance the cursor: remember the highest seq looked at.
+      let seq = rows.length ? rows[rows.length - 1].seq : after;
+      if (datasets && rows.length < (opts.limit ?? 1000)) {
+        seq = Math.max(seq, (this.db.prepare('SELECT coalesce(max(seq), 0) m FROM events').get() as { m: number }).m);
+      }
+      return { events: rows.map((r) => JSON.parse(r.doc)), cursor: { kind: 'embedded', seq } };
+    });
+  }
+
+  async stats(): Promise<StoreStats> {
+    return this.run(() => {
+      const by = this.db.prepare('SELECT dataset, count(*) n FROM events GROUP BY dataset').all() as { dataset: string; n: number }[];
+      const range = this.db.prepare('SELECT min(ts) lo, max(ts) hi FROM events').get() as { lo: number | null; hi: number | null };
+      const q = (this.db.prepare('SELECT count(*) n FROM quarantine').get() as { n: number }).n;
+      const days = Number((this.db.prepare("SELECT value FROM meta WHERE key = 'retention_days'").get() as { value: string } | undefined)?.value ?? this.opts.retentionDays ?? 180);
+      return {
+        kind: this.kind,
+        location: this.path,
+        total: by.reduce((s, r) => s + r.n, 0),
+        byDataset: Object.fromEntries(by.map((r) => [r.dataset, r.n])),
+        oldest: range.lo != null ? new Date(range.lo).toISOString() : undefined,
+        newest: range.hi != null ? new Date(range.hi).toISOString() : undefined,
+        retentionDays: days,
+        quarantined: q,
+      };
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? 'null';
+  } catch {
+    return String(v);
+  }
+}
+
+function jsonPath(field: string): string {
+  if (!/^[@A-Za-z0-9_.-]+$/.test(field)) throw new EduError('EDU_ERR_USAGE', `invalid field name "${field}"`);
+  return '$.' + field.split('.').map((p) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(p) ? p : `"${p}"`)).join('.');
+}
+
+/** SQL expression for a field: an indexed column where there is one. */
+function expr(field: string): string {
+  if (field === '@timestamp') return 'ts';
+  if (field === 'event.dataset') return 'dataset';
+  if (field === 'organization.id') return 'org';
+  if (field === 'event.id') return 'id';
+  const col = COLUMNS[field];
+  return col ?? `json_extract(doc, '${jsonPath(field)}')`;
+}
+
+function buildWhere(q: SearchQuery): { where: string; params: unknown[] } {
+  const parts: string[] = ['1=1'];
+  const params: unknown[] = [];
+  const from = toEpochMs(q.from);
+  const to = toEpochMs(q.to);
+  if (from !== undefined) (parts.push('ts >= ?'), params.push(from));
+  if (to !== undefined) (parts.push('ts < ?'), params.push(to));
+  if (q.datasets?.length) (parts.push(`dataset IN (${q.datasets.map(() => '?').join(',')})`), params.push(...q.datasets));
+  if (q.orgIds) {
+    if (q.orgIds.length === 0) parts.push('0');
+    else (parts.push(`org IN (${q.orgIds.map(() => '?').join(',')})`), params.push(...q.orgIds));
+  }
+  if (q.text) (parts.push('instr(lower(doc), lower(?)) > 0'), params.push(q.text));
+  for (const f of q.filters ?? []) {
+    const { sql, values } = filterSql(f);
+    parts.push(sql);
+    params.push(...values);
+  }
+  return { where: parts.join(' AND '), params };
+}
+
+function anyElement(field: string, cond: string): string {
+  // Matches a scalar field or any element of an array field.
+  return `EXISTS (SELECT 1 FROM json_each(events.doc, '${jsonPath(field)}') j WHERE ${cond.replaceAll('$v', 'j.value')})`;
+}
+
+function filterSql(f: Filter): { sql: string; values: unknown[] } {
+  const e = expr(f.field);
+  const direct = e !== `json_extract(doc, '${jsonPath(f.field)}')`;
+  const cmp = (cond: string) => (direct ? cond.replaceAll('$v', e) : anyElement(f.field, cond));
+  switch (f.op) {
+    case 'eq':
+      return { sql: cmp('$v = ?'), values: [typeof f.value === 'boolean' ? Number(f.value) : f.value] };
+    case 'neq':
+      return { sql: `NOT (${cmp('$v = ?')})`, values: [typeof f.value === 'boolean' ? Number(f.value) : f.value] };
+    case 'in':
+      return { sql: cmp(`$v IN (${f.values.map(() => '?').join(',')})`), values: f.values };
+    case 'prefix':
+      return { sql: cmp("substr($v, 1, length(?)) = ?"), values: [f.value, f.value] };
+    case 'contains':
+      return { sql: cmp('instr(lower($v), lower(?)) > 0'), values: [f.value] };
+    case 'exists':
+      return { sql: `${e} IS NOT NULL`, values: [] };
+    case 'missing':
+      return { sql: `${e} IS NULL`, values: [] };
+    case 'range': {
+      const conds: string[] = [];
+      const values: unknown[] = [];
+      const norm = (v: string | number) => (f.field === '@timestamp' ? toEpochMs(v) : v);
+      if (f.gte !== undefined) (conds.push('$v >= ?'), values.push(norm(f.gte)));
+      if (f.gt !== undefined) (conds.push('$v > ?'), values.push(norm(f.gt)));
+      if (f.lte !== undefined) (conds.push('$v <= ?'), values.push(norm(f.lte)));
+      if (f.lt !== undefined) (conds.push('$v < ?'), values.push(norm(f.lt)));
+      return { sql: cmp(conds.join(' AND ') || '1'), values };
+    }
+    case 'cidr': {
+      const [lo, hi] = cidrRange(f.value);
+      return { sql: cmp('edu_ip_key($v) BETWEEN ? AND ?'), values: [lo, hi] };
+    }
+  }
+}
+

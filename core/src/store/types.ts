@@ -1,0 +1,118 @@
+/**
+ * The EventStore contract. Two implementations (embedded SQLite, Elasticsearch/
+ * OpenSearch) answer the same queries and are held to one contract test suite
+ * (core/test/store-contract.ts).
+ */
+import type { Dataset } from '../schema/datasets';
+import type { EcsEvent } from '../schema/ecs';
+
+export type StoreKind = 'embedded' | 'elasticsearch';
+
+export interface Quarantined {
+  id: string;
+  dataset: string;
+  reason: string;
+  event: unknown;
+}
+
+export interface WriteResult {
+  /** Accepted by the store (new or identical rewrite of an existing id). */
+  written: number;
+  /** Rejected for good (mapping conflict, bad document): kept with the engine's reason. */
+  quarantined: Quarantined[];
+  /** Retryable failures that still failed after the store's own retries. */
+  failed: number;
+}
+
+export type Filter =
+  | { field: string; op: 'eq'; value: string | number | boolean }
+  | { field: string; op: 'in'; values: (string | number)[] }
+  | { field: string; op: 'neq'; value: string | number | boolean }
+  | { field: string; op: 'prefix'; value: string }
+  | { field: string; op: 'contains'; value: string }
+  | { field: string; op: 'exists' }
+  | { field: string; op: 'missing' }
+  | { field: string; op: 'range'; gte?: number | string; lte?: number | string; gt?: number | string; lt?: number | string }
+  /** IPv4/IPv6 address in a CIDR block (field must be an ip field). */
+  | { field: string; op: 'cidr'; value: string };
+
+export type Aggregation =
+  | { type: 'terms'; field: string; size?: number }
+  | { type: 'date_histogram'; field?: string; intervalMs: number }
+  | { type: 'cardinality'; field: string }
+  | { type: 'sum'; field: string };
+
+export interface AggBucket {
+  key: string | number;
+  count: number;
+}
+export type AggResult = { buckets: AggBucket[] } | { value: number };
+
+export interface SearchQuery {
+  datasets?: Dataset[];
+  /** ISO timestamps or epoch ms; inclusive from, exclusive to. */
+  from?: string | number;
+  to?: string | number;
+  /** Organisation scope: only events whose organization.id is one of these. Undefined = no scope. */
+  orgIds?: string[];
+  filters?: Filter[];
+  /** Free-text search over message / original / url / user agent. */
+  text?: string;
+  sort?: { field: string; order: 'asc' | 'desc' }[];
+  size?: number;
+  offset?: number;
+  aggs?: Record<string, Aggregation>;
+}
+
+export interface SearchResult<E = EcsEvent> {
+  total: number;
+  hits: E[];
+  aggs: Record<string, AggResult>;
+}
+
+/** Opaque, JSON-serialisable position in ingest order; persist it and pass it back. */
+export interface TailCursor {
+  kind: StoreKind;
+  [k: string]: unknown;
+}
+
+export interface TailResult {
+  events: EcsEvent[];
+  cursor: TailCursor;
+}
+
+export interface StoreStats {
+  kind: StoreKind;
+  location: string;
+  total: number;
+  byDataset: Record<string, number>;
+  oldest?: string;
+  newest?: string;
+  retentionDays: number;
+  quarantined: number;
+}
+
+export interface InitOptions {
+  retentionDays?: number;
+}
+
+export interface EventStore {
+  readonly kind: StoreKind;
+  /** Creates schema / templates / pipelines / retention policy. Idempotent. */
+  init(opts?: InitOptions): Promise<void>;
+  /** Writes events; the same event.id written twice is stored once. */
+  write(events: EcsEvent[]): Promise<WriteResult>;
+  search<E = EcsEvent>(q: SearchQuery): Promise<SearchResult<E>>;
+  get(id: string, dataset?: Dataset): Promise<EcsEvent | undefined>;
+  /** Merges a partial document into an existing one (alert triage). Returns false if absent. */
+  update(id: string, dataset: Dataset, patch: Record<string, unknown>): Promise<boolean>;
+  /**
+   * Events in ingest order after `cursor` (null = from the beginning). A consumer that
+   * persists the returned cursor never misses or repeats an event.
+   */
+  tail(cursor: TailCursor | null, opts?: { limit?: number; datasets?: Dataset[] }): Promise<TailResult>;
+  stats(): Promise<StoreStats>;
+  /** Configured retention in days (what init applied). */
+  retentionDays(): Promise<number>;
+  close(): Promise<void>;
+}

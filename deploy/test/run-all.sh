@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: installs everything the tests need,
+# starts a real OpenSearch 2.19 and Elasticsearch 7.10 node, then typecheck, lint, test.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+bash deploy/setup.sh --test
+
+nodes=()
+stop_nodes() { for n in "${nodes[@]}"; do bash "deploy/$n/node.sh" stop || true; done; }
+trap stop_nodes EXIT
+for n in opensearch elasticsearch; do
+  if [ -x "deploy/$n/node.sh" ]; then
+    bash "deploy/$n/node.sh" start
+    nodes+=("$n")
+  fi
+done
+[ -f deploy/opensearch/run/url ] && export EDUSENTRY_TEST_OPENSEARCH_URL=$(cat deploy/opensearch/run/url)
+[ -f deploy/elasticsearch/run/url ] && export EDUSENTRY_TEST_ELASTICSEARCH_URL=$(cat deploy/elasticsearch/run/url)
+
+echo "== typecheck"; pnpm -s typecheck
+echo "== lint"; pnpm -s lint
+echo "== test"; pnpm -s test
