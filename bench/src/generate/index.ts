@@ -1,0 +1,3 @@
+export * from './sample';
+export * from './sample-province';
+export { Random } from './random';
