@@ -1,1 +1,3 @@
-export {};
+export { createShipper, type Shipper, type ShipperOptions, type ShipperCounters } from './shipper';
+export { Spool, type SpoolOptions, type FsyncPolicy } from './spool';
+export { shipperConfigSchema, type ShipperConfig } from './config';
