@@ -29,7 +29,11 @@ export function addGlobalOptions(cmd: Command): Command {
     .option('--config <file>', 'YAML configuration file', process.env.EDUSENTRY_CONFIG)
     .option('--data-dir <dir>', 'data directory (env EDUSENTRY_DATA_DIR)', process.env.EDUSENTRY_DATA_DIR)
     .option('--store <kind>', 'event store: embedded | elasticsearch (alias opensearch)')
-    .option('--store-url <url>', 'Elasticsearch/OpenSearch URL (env EDUSENTRY_STORE_URL)', process.env.EDUSENTRY_STORE_URL)
+    .option(
+      '--store-url <url>',
+      'Elasticsearch/OpenSearch URL (env EDUSENTRY_STORE_URL)',
+      process.env.EDUSENTRY_STORE_URL,
+    )
     .option('--log-level <level>', 'log level: error, warn, info, debug', process.env.EDUSENTRY_LOG_LEVEL);
 }
 

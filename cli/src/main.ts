@@ -19,7 +19,9 @@ export function buildProgram(): Command {
       .exitOverride(),
   );
   const dir = join(__dirname, 'commands');
-  for (const file of readdirSync(dir).filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts'))
+    .sort()) {
     (require(join(dir, file)) as CommandModule).register(program);
   }
   return program;

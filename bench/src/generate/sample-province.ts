@@ -13,7 +13,13 @@ export function sampleProvince(): OrgNode[] {
     const cityId = `city-${c + 1}`;
     nodes.push({ id: cityId, name: `${city}教育局`, level: 'city', parentId: 'prov', cidrs: [] });
     schools.forEach((school, s) =>
-      nodes.push({ id: `school-${c + 1}-${s + 1}`, name: school, level: 'school', parentId: cityId, cidrs: [`10.${c + 1}.${s + 1}.0/24`] }),
+      nodes.push({
+        id: `school-${c + 1}-${s + 1}`,
+        name: school,
+        level: 'school',
+        parentId: cityId,
+        cidrs: [`10.${c + 1}.${s + 1}.0/24`],
+      }),
     );
   });
   return nodes;

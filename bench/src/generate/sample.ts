@@ -21,14 +21,37 @@ export interface GenerateOptions {
   attackShare?: number;
 }
 
-const DOMAINS = ['www.baidu.com', 'www.qq.com', 'weixin.qq.com', 'www.moe.gov.cn', 'www.edu.cn', 'www.chsi.com.cn', 'mooc.icourse163.org', 'www.bilibili.com', 'cdn.jsdelivr.net', 'update.microsoft.com', 'dns.alidns.com', 'www.zhihu.com', 'smartedu.cn'];
+const DOMAINS = [
+  'www.baidu.com',
+  'www.qq.com',
+  'weixin.qq.com',
+  'www.moe.gov.cn',
+  'www.edu.cn',
+  'www.chsi.com.cn',
+  'mooc.icourse163.org',
+  'www.bilibili.com',
+  'cdn.jsdelivr.net',
+  'update.microsoft.com',
+  'dns.alidns.com',
+  'www.zhihu.com',
+  'smartedu.cn',
+];
 const BAD_DOMAINS = ['xmr.pool.minergate.com', 'pool.supportxmr.com', 'stratum.f2pool.com'];
 const UAS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36',
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.40',
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 Version/17.0 Safari/605.1.15',
 ];
-const PATHS = ['/', '/index.html', '/news/list?page=2', '/jwc/notice/2024.html', '/static/app.js', '/login', '/api/score?id=1023', '/library/search?q=math'];
+const PATHS = [
+  '/',
+  '/index.html',
+  '/news/list?page=2',
+  '/jwc/notice/2024.html',
+  '/static/app.js',
+  '/login',
+  '/api/score?id=1023',
+  '/library/search?q=math',
+];
 const ATTACK_URIS = [
   "/news/view.php?id=1' UNION SELECT username,password FROM admin--",
   '/search?q=<script>alert(document.cookie)</script>',
@@ -36,7 +59,11 @@ const ATTACK_URIS = [
   '/index.php?page=../../../../etc/passwd',
   '/api/item?id=1;DROP TABLE students',
 ];
-const SCANNER_UAS = ['sqlmap/1.7.2#stable (https://sqlmap.org)', 'Mozilla/5.00 (Nikto/2.1.6) (Evasions:None) (Test:000003)', 'Mozilla/5.0 zgrab/0.x'];
+const SCANNER_UAS = [
+  'sqlmap/1.7.2#stable (https://sqlmap.org)',
+  'Mozilla/5.00 (Nikto/2.1.6) (Evasions:None) (Test:000003)',
+  'Mozilla/5.0 zgrab/0.x',
+];
 const EXTERNAL_NETS = ['203.0.113.', '198.51.100.', '45.33.32.', '185.220.101.', '61.177.172.', '112.85.42.'];
 const TLS_VERSIONS = ['1.2', '1.3'];
 
@@ -56,7 +83,8 @@ export function* iterateEvents(opts: GenerateOptions): Generator<EcsEvent> {
   const publicIp = () => `${rnd.int(36, 223)}.${rnd.int(0, 255)}.${rnd.int(0, 255)}.${rnd.int(1, 254)}`;
 
   // An attack episode keeps its attacker and victim for a run of events.
-  let episode: { kind: number; attacker: string; school: OrgNode; victim: string; left: number; port: number } | undefined;
+  let episode:
+    { kind: number; attacker: string; school: OrgNode; victim: string; left: number; port: number } | undefined;
 
   for (let i = 0; i < opts.count; i++) {
     const ts = new Date(Math.round(from + step * i)).toISOString();
@@ -77,7 +105,18 @@ export function* iterateEvents(opts: GenerateOptions): Generator<EcsEvent> {
       if (--ep.left <= 0) episode = undefined;
       switch (ep.kind) {
         case 0: // vertical port scan from outside
-          yield flow(base('network.flow', ['network']), ep.attacker, rnd.int(40000, 60000), ep.victim, ep.port++ * 7 + rnd.int(0, 6), 'tcp', 'inbound', 60, 0, ['S']);
+          yield flow(
+            base('network.flow', ['network']),
+            ep.attacker,
+            rnd.int(40000, 60000),
+            ep.victim,
+            ep.port++ * 7 + rnd.int(0, 6),
+            'tcp',
+            'inbound',
+            60,
+            0,
+            ['S'],
+          );
           continue;
         case 1: // SSH brute force, seen in the server's auth log
           yield {
@@ -88,15 +127,36 @@ export function* iterateEvents(opts: GenerateOptions): Generator<EcsEvent> {
             destination: { ip: ep.victim, port: 22 },
             host: { name: `web-${school.id}` },
             process: { name: 'sshd', pid: rnd.int(1000, 30000) },
-            log: { syslog: { facility: { code: 10, name: 'authpriv' }, severity: { code: 6, name: 'info' }, hostname: `web-${school.id}`, appname: 'sshd' } },
+            log: {
+              syslog: {
+                facility: { code: 10, name: 'authpriv' },
+                severity: { code: 6, name: 'info' },
+                hostname: `web-${school.id}`,
+                appname: 'sshd',
+              },
+            },
           };
           continue;
         case 2: // web attack against the school's site
         case 3:
-          yield http(base('network.http', ['web', 'network']), ep.attacker, ep.victim, rnd.pick(ATTACK_URIS), rnd.pick(SCANNER_UAS), rnd.pick([200, 403, 404, 500]), `www.${school.id}.edu.cn`);
+          yield http(
+            base('network.http', ['web', 'network']),
+            ep.attacker,
+            ep.victim,
+            rnd.pick(ATTACK_URIS),
+            rnd.pick(SCANNER_UAS),
+            rnd.pick([200, 403, 404, 500]),
+            `www.${school.id}.edu.cn`,
+          );
           continue;
         case 4: // DNS tunnelling from a campus host
-          yield dns(base('network.dns', ['network']), campusIp(school), '114.114.114.114', `${randomLabel(rnd, 48)}.${randomLabel(rnd, 30)}.t.example-tunnel.net`, 'TXT');
+          yield dns(
+            base('network.dns', ['network']),
+            campusIp(school),
+            '114.114.114.114',
+            `${randomLabel(rnd, 48)}.${randomLabel(rnd, 30)}.t.example-tunnel.net`,
+            'TXT',
+          );
           continue;
         default: // cryptomining pool connection
           yield dns(base('network.dns', ['network']), campusIp(school), '114.114.114.114', rnd.pick(BAD_DOMAINS), 'A');
@@ -106,17 +166,61 @@ export function* iterateEvents(opts: GenerateOptions): Generator<EcsEvent> {
 
     const r = rnd.next();
     if (r < 0.45) {
-      const [dport, proto] = rnd.pick([[443, 'tcp'], [443, 'tcp'], [80, 'tcp'], [53, 'udp'], [123, 'udp'], [8080, 'tcp'], [22, 'tcp']] as const);
+      const [dport, proto] = rnd.pick([
+        [443, 'tcp'],
+        [443, 'tcp'],
+        [80, 'tcp'],
+        [53, 'udp'],
+        [123, 'udp'],
+        [8080, 'tcp'],
+        [22, 'tcp'],
+      ] as const);
       const outbound = rnd.chance(0.85);
       const bytesOut = rnd.int(200, 20000);
       const bytesIn = outbound ? rnd.int(500, 2_000_000) : rnd.int(200, 50000);
       yield outbound
-        ? flow(base('network.flow', ['network']), campusIp(school), rnd.int(1024, 65535), publicIp(), dport, proto, 'outbound', bytesOut, bytesIn, proto === 'tcp' ? ['S', 'A', 'P', 'F'] : [])
-        : flow(base('network.flow', ['network']), publicIp(), rnd.int(1024, 65535), serverIp(school), rnd.pick([80, 443]), 'tcp', 'inbound', bytesOut, bytesIn, ['S', 'A', 'P', 'F']);
+        ? flow(
+            base('network.flow', ['network']),
+            campusIp(school),
+            rnd.int(1024, 65535),
+            publicIp(),
+            dport,
+            proto,
+            'outbound',
+            bytesOut,
+            bytesIn,
+            proto === 'tcp' ? ['S', 'A', 'P', 'F'] : [],
+          )
+        : flow(
+            base('network.flow', ['network']),
+            publicIp(),
+            rnd.int(1024, 65535),
+            serverIp(school),
+            rnd.pick([80, 443]),
+            'tcp',
+            'inbound',
+            bytesOut,
+            bytesIn,
+            ['S', 'A', 'P', 'F'],
+          );
     } else if (r < 0.65) {
-      yield dns(base('network.dns', ['network']), campusIp(school), rnd.pick(['114.114.114.114', '223.5.5.5', '8.8.8.8']), rnd.pick(DOMAINS), rnd.pick(['A', 'A', 'AAAA', 'HTTPS']));
+      yield dns(
+        base('network.dns', ['network']),
+        campusIp(school),
+        rnd.pick(['114.114.114.114', '223.5.5.5', '8.8.8.8']),
+        rnd.pick(DOMAINS),
+        rnd.pick(['A', 'A', 'AAAA', 'HTTPS']),
+      );
     } else if (r < 0.8) {
-      yield http(base('network.http', ['web', 'network']), publicIp(), serverIp(school), rnd.pick(PATHS), rnd.pick(UAS), rnd.pick([200, 200, 200, 304, 404]), `www.${school.id}.edu.cn`);
+      yield http(
+        base('network.http', ['web', 'network']),
+        publicIp(),
+        serverIp(school),
+        rnd.pick(PATHS),
+        rnd.pick(UAS),
+        rnd.pick([200, 200, 200, 304, 404]),
+        `www.${school.id}.edu.cn`,
+      );
     } else if (r < 0.9) {
       const e = base('network.tls', ['network']);
       yield {
@@ -124,7 +228,11 @@ export function* iterateEvents(opts: GenerateOptions): Generator<EcsEvent> {
         source: { ip: campusIp(school), port: rnd.int(1024, 65535) },
         destination: { ip: publicIp(), port: 443 },
         network: { transport: 'tcp', protocol: 'tls', direction: 'outbound', type: 'ipv4' },
-        tls: { version: rnd.pick(TLS_VERSIONS), version_protocol: 'tls', client: { server_name: rnd.pick(DOMAINS), ja3: 'e7d705a3286e19ea42f587b344ee6865' } },
+        tls: {
+          version: rnd.pick(TLS_VERSIONS),
+          version_protocol: 'tls',
+          client: { server_name: rnd.pick(DOMAINS), ja3: 'e7d705a3286e19ea42f587b344ee6865' },
+        },
       };
     } else if (r < 0.98) {
       const e = base('syslog', ['network']);
@@ -139,7 +247,14 @@ export function* iterateEvents(opts: GenerateOptions): Generator<EcsEvent> {
         destination: { ip: dst, port: dport },
         network: { transport: 'tcp', direction: 'inbound' },
         observer: { ...e.observer, vendor: 'Huawei', product: 'USG6000', type: 'firewall' },
-        log: { syslog: { facility: { code: 16, name: 'local0' }, severity: { code: 4, name: 'warning' }, hostname: `fw-${school.id}`, appname: 'USG' } },
+        log: {
+          syslog: {
+            facility: { code: 16, name: 'local0' },
+            severity: { code: 4, name: 'warning' },
+            hostname: `fw-${school.id}`,
+            appname: 'USG',
+          },
+        },
       };
     } else {
       const e = base('network.ssh', ['network']);
@@ -148,7 +263,12 @@ export function* iterateEvents(opts: GenerateOptions): Generator<EcsEvent> {
         source: { ip: campusIp(school), port: rnd.int(1024, 65535) },
         destination: { ip: serverIp(school), port: 22 },
         network: { transport: 'tcp', protocol: 'ssh', direction: 'internal', type: 'ipv4' },
-        edu: { ssh: { client: { software: 'OpenSSH_9.6', proto: '2.0' }, server: { software: 'OpenSSH_8.9p1', proto: '2.0' } } },
+        edu: {
+          ssh: {
+            client: { software: 'OpenSSH_9.6', proto: '2.0' },
+            server: { software: 'OpenSSH_8.9p1', proto: '2.0' },
+          },
+        },
       };
     }
   }
@@ -158,14 +278,32 @@ export function generateEvents(opts: GenerateOptions): EcsEvent[] {
   return [...iterateEvents(opts)];
 }
 
-function flow(e: EcsEvent, sip: string, sport: number, dip: string, dport: number, transport: string, direction: 'inbound' | 'outbound', bOut: number, bIn: number, flags: string[]): EcsEvent {
+function flow(
+  e: EcsEvent,
+  sip: string,
+  sport: number,
+  dip: string,
+  dport: number,
+  transport: string,
+  direction: 'inbound' | 'outbound',
+  bOut: number,
+  bIn: number,
+  flags: string[],
+): EcsEvent {
   const pOut = Math.max(1, Math.round(bOut / 600));
   const pIn = Math.round(bIn / 1200);
   return {
     ...e,
     source: { ip: sip, port: sport, bytes: bOut, packets: pOut },
     destination: { ip: dip, port: dport, bytes: bIn, packets: pIn },
-    network: { transport, type: 'ipv4', direction, bytes: bOut + bIn, packets: pOut + pIn, iana_number: transport === 'tcp' ? '6' : '17' },
+    network: {
+      transport,
+      type: 'ipv4',
+      direction,
+      bytes: bOut + bIn,
+      packets: pOut + pIn,
+      iana_number: transport === 'tcp' ? '6' : '17',
+    },
     edu: { flow: { tcp_flags: flags } },
   };
 }
@@ -180,7 +318,15 @@ function dns(e: EcsEvent, client: string, resolver: string, name: string, type: 
   };
 }
 
-function http(e: EcsEvent, client: string, server: string, uri: string, ua: string, status: number, host: string): EcsEvent {
+function http(
+  e: EcsEvent,
+  client: string,
+  server: string,
+  uri: string,
+  ua: string,
+  status: number,
+  host: string,
+): EcsEvent {
   const [path, query] = uri.split('?');
   return {
     ...e,
@@ -188,7 +334,11 @@ function http(e: EcsEvent, client: string, server: string, uri: string, ua: stri
     destination: { ip: server, port: 80 },
     network: { transport: 'tcp', protocol: 'http', direction: 'inbound', type: 'ipv4' },
     url: { original: uri, path, query, domain: host },
-    http: { version: '1.1', request: { method: uri.includes('login') ? 'POST' : 'GET' }, response: { status_code: status } },
+    http: {
+      version: '1.1',
+      request: { method: uri.includes('login') ? 'POST' : 'GET' },
+      response: { status_code: status },
+    },
     user_agent: { original: ua },
   };
 }

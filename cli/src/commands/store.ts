@@ -7,13 +7,19 @@ import { leaf, parent } from '../command';
 export function register(program: Command): void {
   const store = parent(program, 'store', 'manage the event store (embedded SQLite or Elasticsearch/OpenSearch)');
 
-  leaf<{ retentionDays?: string }>(store, 'init', 'create schema, index templates, ingest pipeline and retention policy', async (ctx, _a, opts) => {
-    const s = await ctx.store();
-    const retentionDays = opts.retentionDays ? Number(opts.retentionDays) : ctx.config.store.retentionDays;
-    if (!Number.isInteger(retentionDays) || retentionDays < 1) throw new EduError('EDU_ERR_USAGE', `--retention-days must be a positive integer, not "${opts.retentionDays}"`);
-    await s.init({ retentionDays });
-    process.stdout.write(`store initialised: ${s.kind} (retention ${retentionDays} days)\n`);
-  }).option('--retention-days <days>', 'keep events this many days (default from config: 180)');
+  leaf<{ retentionDays?: string }>(
+    store,
+    'init',
+    'create schema, index templates, ingest pipeline and retention policy',
+    async (ctx, _a, opts) => {
+      const s = await ctx.store();
+      const retentionDays = opts.retentionDays ? Number(opts.retentionDays) : ctx.config.store.retentionDays;
+      if (!Number.isInteger(retentionDays) || retentionDays < 1)
+        throw new EduError('EDU_ERR_USAGE', `--retention-days must be a positive integer, not "${opts.retentionDays}"`);
+      await s.init({ retentionDays });
+      process.stdout.write(`store initialised: ${s.kind} (retention ${retentionDays} days)\n`);
+    },
+  ).option('--retention-days <days>', 'keep events this many days (default from config: 180)');
 
   leaf<{ json?: boolean }>(store, 'stats', 'show what the store holds', async (ctx, _a, opts) => {
     const st = await (await ctx.store()).stats();
@@ -64,12 +70,14 @@ export function parseTime(t: string, name: string): string {
     const unit = { s: 1e3, m: 6e4, h: 36e5, d: 864e5 }[rel[2] as 's' | 'm' | 'h' | 'd'];
     return new Date(Date.now() - Number(rel[1]) * unit).toISOString();
   }
-  if (Number.isNaN(Date.parse(t))) throw new EduError('EDU_ERR_USAGE', `${name} "${t}" is neither an ISO time nor a relative time like 24h`);
+  if (Number.isNaN(Date.parse(t)))
+    throw new EduError('EDU_ERR_USAGE', `${name} "${t}" is neither an ISO time nor a relative time like 24h`);
   return new Date(t).toISOString();
 }
 
 function toQuery(o: QueryOpts): SearchQuery {
-  for (const d of o.dataset ?? []) if (!isDataset(d)) throw new EduError('EDU_ERR_USAGE', `--dataset "${d}" is not a known dataset`);
+  for (const d of o.dataset ?? [])
+    if (!isDataset(d)) throw new EduError('EDU_ERR_USAGE', `--dataset "${d}" is not a known dataset`);
   const filters: Filter[] = (o.filter ?? []).map((f) => {
     const i = f.indexOf('=');
     if (i <= 0) throw new EduError('EDU_ERR_USAGE', `--filter "${f}" must look like field=value`);
@@ -77,7 +85,8 @@ function toQuery(o: QueryOpts): SearchQuery {
     return { field: f.slice(0, i), op: 'eq', value: /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw };
   });
   const size = Number(o.size);
-  if (!Number.isInteger(size) || size < 0) throw new EduError('EDU_ERR_USAGE', `--size must be a non-negative integer, not "${o.size}"`);
+  if (!Number.isInteger(size) || size < 0)
+    throw new EduError('EDU_ERR_USAGE', `--size must be a non-negative integer, not "${o.size}"`);
   return {
     datasets: o.dataset as Dataset[] | undefined,
     from: o.from ? parseTime(o.from, '--from') : undefined,

@@ -26,8 +26,12 @@ export const service: Service = {
     let writing = Promise.resolve();
     const timer = setInterval(() => {
       const t = Date.now();
-      const events = [...iterateEvents({ seed: seed++, count: perSecond, from: t - 1000, to: t, orgs: ctx.orgs, attackShare: 0.2 })];
-      writing = writing.then(() => ctx.eventStore.write(events).then(() => undefined)).catch((err) => ctx.log.warn({ err }, 'sample traffic write failed'));
+      const events = [
+        ...iterateEvents({ seed: seed++, count: perSecond, from: t - 1000, to: t, orgs: ctx.orgs, attackShare: 0.2 }),
+      ];
+      writing = writing
+        .then(() => ctx.eventStore.write(events).then(() => undefined))
+        .catch((err) => ctx.log.warn({ err }, 'sample traffic write failed'));
     }, 1000);
     return {
       info: `sample traffic: ${history} events of history loaded, ${perSecond} new events/s flowing`,

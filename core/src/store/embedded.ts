@@ -11,8 +11,18 @@ import { EduError } from '../errors';
 import type { Dataset } from '../schema/datasets';
 import type { EcsEvent } from '../schema/ecs';
 import type {
-  AggResult, Aggregation, EventStore, Filter, InitOptions, Quarantined, SearchQuery, SearchResult, StoreStats,
-  TailCursor, TailResult, WriteResult,
+  AggResult,
+  Aggregation,
+  EventStore,
+  Filter,
+  InitOptions,
+  Quarantined,
+  SearchQuery,
+  SearchResult,
+  StoreStats,
+  TailCursor,
+  TailResult,
+  WriteResult,
 } from './types';
 import { cidrRange, ipKey } from './ip';
 import { deepMerge, invalidReason, toEpochMs } from './validate';
@@ -77,7 +87,9 @@ export class EmbeddedStore implements EventStore {
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('busy_timeout = 5000');
       // SQLite has no IP type: CIDR filters compare fixed-width hex keys.
-      this.db.function('edu_ip_key', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? ipKey(v) : null));
+      this.db.function('edu_ip_key', { deterministic: true }, (v: unknown) =>
+        typeof v === 'string' ? ipKey(v) : null,
+      );
       this.migrate();
     } catch (err) {
       throw this.explain(err);
@@ -93,7 +105,12 @@ export class EmbeddedStore implements EventStore {
       for (const e of events) {
         const reason = invalidReason(e);
         if (reason) {
-          const q = { id: String((e as any)?.event?.id ?? ''), dataset: String((e as any)?.event?.dataset ?? ''), reason, event: e };
+          const q = {
+            id: String((e as any)?.event?.id ?? ''),
+            dataset: String((e as any)?.event?.dataset ?? ''),
+            reason,
+            event: e,
+          };
           quarantine.run(q.id, q.dataset, reason, safeJson(e), now);
           quarantined.push(q);
           continue;
@@ -138,7 +155,9 @@ export class EmbeddedStore implements EventStore {
 
   async init(opts: InitOptions = {}): Promise<void> {
     const days = opts.retentionDays ?? this.opts.retentionDays ?? 180;
-    this.run(() => this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('retention_days', String(days)));
+    this.run(() =>
+      this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('retention_days', String(days)),
+    );
     await this.prune();
   }
 
@@ -149,7 +168,8 @@ export class EmbeddedStore implements EventStore {
   }
 
   async retentionDays(): Promise<number> {
-    const row = this.run(() => this.db.prepare("SELECT value FROM meta WHERE key = 'retention_days'").get()) as { value: string } | undefined;
+    const row = this.run(() => this.db.prepare("SELECT value FROM meta WHERE key = 'retention_days'").get()) as
+      { value: string } | undefined;
     return row ? Number(row.value) : (this.opts.retentionDays ?? 180);
   }
 
@@ -159,7 +179,8 @@ export class EmbeddedStore implements EventStore {
   }
 
   async get(id: string): Promise<EcsEvent | undefined> {
-    const row = this.run(() => this.db.prepare('SELECT doc FROM events WHERE id = ?').get(id)) as { doc: string } | undefined;
+    const row = this.run(() => this.db.prepare('SELECT doc FROM events WHERE id = ?').get(id)) as
+      { doc: string } | undefined;
     return row ? JSON.parse(row.doc) : undefined;
   }
 
@@ -169,7 +190,9 @@ export class EmbeddedStore implements EventStore {
         const row = this.db.prepare('SELECT doc FROM events WHERE id = ?').get(id) as { doc: string } | undefined;
         if (!row) return false;
         const merged = deepMerge(JSON.parse(row.doc), patch);
-        this.db.prepare('UPDATE events SET doc = ?, org = ? WHERE id = ?').run(JSON.stringify(merged), merged.organization?.id ?? null, id);
+        this.db
+          .prepare('UPDATE events SET doc = ?, org = ? WHERE id = ?')
+          .run(JSON.stringify(merged), merged.organization?.id ?? null, id);
         return true;
       })(),
     );
@@ -186,7 +209,9 @@ export class EmbeddedStore implements EventStore {
       const size = q.size ?? 20;
       const rows =
         size > 0
-          ? (this.db.prepare(`SELECT doc FROM events WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...params, size, q.offset ?? 0) as { doc: string }[])
+          ? (this.db
+              .prepare(`SELECT doc FROM events WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
+              .all(...params, size, q.offset ?? 0) as { doc: string }[])
           : [];
       const aggs: Record<string, AggResult> = {};
       for (const [name, agg] of Object.entries(q.aggs ?? {})) aggs[name] = this.aggregate(agg, where, params);
@@ -214,9 +239,21 @@ export class EmbeddedStore implements EventStore {
         return { buckets: rows.map((r) => ({ key: r.k, count: r.c })) };
       }
       case 'cardinality':
-        return { value: (this.db.prepare(`SELECT count(DISTINCT ${expr(agg.field)}) v FROM events WHERE ${where}`).get(...params) as { v: number }).v };
+        return {
+          value: (
+            this.db
+              .prepare(`SELECT count(DISTINCT ${expr(agg.field)}) v FROM events WHERE ${where}`)
+              .get(...params) as { v: number }
+          ).v,
+        };
       case 'sum':
-        return { value: (this.db.prepare(`SELECT total(${expr(agg.field)}) v FROM events WHERE ${where}`).get(...params) as { v: number }).v };
+        return {
+          value: (
+            this.db.prepare(`SELECT total(${expr(agg.field)}) v FROM events WHERE ${where}`).get(...params) as {
+              v: number;
+            }
+          ).v,
+        };
     }
   }
 
@@ -238,10 +275,21 @@ export class EmbeddedStore implements EventStore {
 
   async stats(): Promise<StoreStats> {
     return this.run(() => {
-      const by = this.db.prepare('SELECT dataset, count(*) n FROM events GROUP BY dataset').all() as { dataset: string; n: number }[];
-      const range = this.db.prepare('SELECT min(ts) lo, max(ts) hi FROM events').get() as { lo: number | null; hi: number | null };
+      const by = this.db.prepare('SELECT dataset, count(*) n FROM events GROUP BY dataset').all() as {
+        dataset: string;
+        n: number;
+      }[];
+      const range = this.db.prepare('SELECT min(ts) lo, max(ts) hi FROM events').get() as {
+        lo: number | null;
+        hi: number | null;
+      };
       const q = (this.db.prepare('SELECT count(*) n FROM quarantine').get() as { n: number }).n;
-      const days = Number((this.db.prepare("SELECT value FROM meta WHERE key = 'retention_days'").get() as { value: string } | undefined)?.value ?? this.opts.retentionDays ?? 180);
+      const days = Number(
+        (this.db.prepare("SELECT value FROM meta WHERE key = 'retention_days'").get() as { value: string } | undefined)
+          ?.value ??
+          this.opts.retentionDays ??
+          180,
+      );
       return {
         kind: this.kind,
         location: this.path,
@@ -270,7 +318,13 @@ function safeJson(v: unknown): string {
 
 function jsonPath(field: string): string {
   if (!/^[@A-Za-z0-9_.-]+$/.test(field)) throw new EduError('EDU_ERR_USAGE', `invalid field name "${field}"`);
-  return '$.' + field.split('.').map((p) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(p) ? p : `"${p}"`)).join('.');
+  return (
+    '$.' +
+    field
+      .split('.')
+      .map((p) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(p) ? p : `"${p}"`))
+      .join('.')
+  );
 }
 
 /** SQL expression for a field: an indexed column where there is one. */
@@ -288,14 +342,29 @@ function buildWhere(q: SearchQuery): { where: string; params: unknown[] } {
   const params: unknown[] = [];
   const from = toEpochMs(q.from);
   const to = toEpochMs(q.to);
-  if (from !== undefined) (parts.push('ts >= ?'), params.push(from));
-  if (to !== undefined) (parts.push('ts < ?'), params.push(to));
-  if (q.datasets?.length) (parts.push(`dataset IN (${q.datasets.map(() => '?').join(',')})`), params.push(...q.datasets));
+  if (from !== undefined) {
+    parts.push('ts >= ?');
+    params.push(from);
+  }
+  if (to !== undefined) {
+    parts.push('ts < ?');
+    params.push(to);
+  }
+  if (q.datasets?.length) {
+    parts.push(`dataset IN (${q.datasets.map(() => '?').join(',')})`);
+    params.push(...q.datasets);
+  }
   if (q.orgIds) {
     if (q.orgIds.length === 0) parts.push('0');
-    else (parts.push(`org IN (${q.orgIds.map(() => '?').join(',')})`), params.push(...q.orgIds));
+    else {
+      parts.push(`org IN (${q.orgIds.map(() => '?').join(',')})`);
+      params.push(...q.orgIds);
+    }
   }
-  if (q.text) (parts.push('instr(lower(doc), lower(?)) > 0'), params.push(q.text));
+  if (q.text) {
+    parts.push('instr(lower(doc), lower(?)) > 0');
+    params.push(q.text);
+  }
   for (const f of q.filters ?? []) {
     const { sql, values } = filterSql(f);
     parts.push(sql);
@@ -321,7 +390,7 @@ function filterSql(f: Filter): { sql: string; values: unknown[] } {
     case 'in':
       return { sql: cmp(`$v IN (${f.values.map(() => '?').join(',')})`), values: f.values };
     case 'prefix':
-      return { sql: cmp("substr($v, 1, length(?)) = ?"), values: [f.value, f.value] };
+      return { sql: cmp('substr($v, 1, length(?)) = ?'), values: [f.value, f.value] };
     case 'contains':
       return { sql: cmp('instr(lower($v), lower(?)) > 0'), values: [f.value] };
     case 'exists':
@@ -332,10 +401,22 @@ function filterSql(f: Filter): { sql: string; values: unknown[] } {
       const conds: string[] = [];
       const values: unknown[] = [];
       const norm = (v: string | number) => (f.field === '@timestamp' ? toEpochMs(v) : v);
-      if (f.gte !== undefined) (conds.push('$v >= ?'), values.push(norm(f.gte)));
-      if (f.gt !== undefined) (conds.push('$v > ?'), values.push(norm(f.gt)));
-      if (f.lte !== undefined) (conds.push('$v <= ?'), values.push(norm(f.lte)));
-      if (f.lt !== undefined) (conds.push('$v < ?'), values.push(norm(f.lt)));
+      if (f.gte !== undefined) {
+        conds.push('$v >= ?');
+        values.push(norm(f.gte));
+      }
+      if (f.gt !== undefined) {
+        conds.push('$v > ?');
+        values.push(norm(f.gt));
+      }
+      if (f.lte !== undefined) {
+        conds.push('$v <= ?');
+        values.push(norm(f.lte));
+      }
+      if (f.lt !== undefined) {
+        conds.push('$v < ?');
+        values.push(norm(f.lt));
+      }
       return { sql: cmp(conds.join(' AND ') || '1'), values };
     }
     case 'cidr': {
@@ -344,4 +425,3 @@ function filterSql(f: Filter): { sql: string; values: unknown[] } {
     }
   }
 }
-
