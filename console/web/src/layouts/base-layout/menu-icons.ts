@@ -1,0 +1,23 @@
+import type { Component } from 'vue';
+import {
+  AlertCircleOutline,
+  FlameOutline,
+  GitNetworkOutline,
+  HardwareChipOutline,
+  PeopleOutline,
+  ReceiptOutline,
+  SearchOutline,
+  SpeedometerOutline,
+} from '@vicons/ionicons5';
+
+/** Route meta.icon → icon component. */
+export const menuIcons: Record<string, Component> = {
+  posture: SpeedometerOutline,
+  alerts: AlertCircleOutline,
+  incidents: FlameOutline,
+  collectors: HardwareChipOutline,
+  search: SearchOutline,
+  users: PeopleOutline,
+  orgs: GitNetworkOutline,
+  audit: ReceiptOutline,
+};
