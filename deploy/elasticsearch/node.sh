@@ -4,7 +4,6 @@
 set -euo pipefail
 NODE_DIR=$(cd "$(dirname "$0")" && pwd)
 NODE_NAME=elasticsearch
-NODE_MAIN=org.codelibs.elasticsearch.runner.ElasticsearchClusterRunner
 # The runners give up above port 9299, so both bases stay below it.
 NODE_BASE_PORT=${EDUSENTRY_ELASTICSEARCH_BASE_PORT:-9250}
 NODE_TRANSPORT_PORTS=9350-9399

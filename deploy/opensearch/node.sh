@@ -4,7 +4,6 @@
 set -euo pipefail
 NODE_DIR=$(cd "$(dirname "$0")" && pwd)
 NODE_NAME=opensearch
-NODE_MAIN=org.codelibs.opensearch.runner.OpenSearchRunner
 NODE_BASE_PORT=${EDUSENTRY_OPENSEARCH_BASE_PORT:-9200}
 NODE_TRANSPORT_PORTS=9300-9349
 NODE_CONF=opensearch.yml

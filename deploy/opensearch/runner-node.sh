@@ -2,7 +2,8 @@
 # one node of a codelibs runner (OpenSearch or Elasticsearch in one JVM), started from the
 # jars Maven resolves for the pom.xml beside the calling script.
 #
-# The caller sets: NODE_DIR (its directory), NODE_NAME, NODE_MAIN (runner main class),
+# The caller sets: NODE_DIR (its directory, with pom.xml and EduNode.java: the runner's main
+# plus the ingest role, run by java in source-file mode), NODE_NAME,
 # NODE_BASE_PORT (HTTP port is base + 1; the runner probes upwards while a port is taken,
 # so the real one is read from its output), NODE_TRANSPORT_PORTS (a range of its own, so
 # the two nodes never fight over 9300), NODE_CONF (opensearch.yml or elasticsearch.yml).
@@ -67,7 +68,7 @@ start_node() {
   write_config
   : >"$LOG"
   setsid nohup java -Xms256m -Xmx"$HEAP" -XX:+UseG1GC -Djava.awt.headless=true -Dfile.encoding=UTF-8 \
-    -cp "$cp" "$NODE_MAIN" -basePath "$RUN/base" -numOfNode 1 -baseHttpPort "$NODE_BASE_PORT" \
+    -cp "$cp" "$NODE_DIR/EduNode.java" -basePath "$RUN/base" -numOfNode 1 -baseHttpPort "$NODE_BASE_PORT" \
     -clusterName "edusentry-$NODE_NAME" -printOnFailure >>"$LOG" 2>&1 </dev/null &
   echo $! >"$PID_FILE"
 
