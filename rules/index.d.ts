@@ -1,0 +1,3 @@
+export declare const sigmaDir: string;
+export declare const mlpsDir: string;
+export declare const pipelinesDir: string;
