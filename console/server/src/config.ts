@@ -1,5 +1,56 @@
 import { z } from '@edusentry/core';
 
-/** The `console:` section of the YAML configuration. */
-export const consoleConfigSchema = z.object({}).strict();
+/** The `console:` section of the YAML configuration. Defaults follow 等保 8.1.4.1 (lockout, idle timeout). */
+export const consoleConfigSchema = z
+  .object({
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(8080),
+    /** App-state SQLite file; default <dataDir>/console.db. */
+    statePath: z.string().optional(),
+    session: z
+      .object({
+        /** A session unused this long is gone. */
+        idleMinutes: z.number().positive().default(15),
+        /** Set the Secure flag on the session cookie (behind HTTPS). */
+        secureCookie: z.boolean().default(false),
+      })
+      .strict()
+      .default({}),
+    lockout: z
+      .object({
+        /** Consecutive failed logins that lock the account. */
+        threshold: z.number().int().min(1).default(5),
+        minutes: z.number().positive().default(15),
+      })
+      .strict()
+      .default({}),
+    password: z
+      .object({
+        minLength: z.number().int().min(8).default(10),
+        /** Of: lower case, upper case, digit, symbol. */
+        minClasses: z.number().int().min(1).max(4).default(3),
+      })
+      .strict()
+      .default({}),
+    rateLimit: z
+      .object({
+        /** Requests per window per client address, all routes. */
+        max: z.number().int().min(1).default(1200),
+        windowMs: z.number().int().min(1000).default(60_000),
+        /** Login attempts per window per client address. */
+        loginMax: z.number().int().min(1).default(30),
+      })
+      .strict()
+      .default({}),
+    /** A collector whose last heartbeat is older than this is shown as down. */
+    collectorDownAfterSeconds: z.number().int().min(1).default(120),
+    /** The built SPA (console/web/dist); served with history fallback when it exists. */
+    webDist: z.string().optional(),
+  })
+  .strict();
+
 export type ConsoleConfig = z.infer<typeof consoleConfigSchema>;
+
+export function consoleConfig(partial: unknown = {}): ConsoleConfig {
+  return consoleConfigSchema.parse(partial);
+}

@@ -1,0 +1,232 @@
+/**
+ * The console's fastify app, built apart from `listen` so tests drive it through
+ * `app.inject()`. Plugins are registered per area; every route declares in its
+ * `config` who may call it (`public`, `anyRole` or a `permission`), and one hook
+ * enforces session, CSRF and role before any handler runs — a route without a
+ * declaration is refused.
+ */
+import { STATUS_CODES } from 'node:http';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { timingSafeEqual } from 'node:crypto';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { createLogger, EventBus, isEduError, type ErrorCode, type EventStore, type Logger } from '@edusentry/core';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { readCookie } from './auth/cookies';
+import { can } from './auth/roles';
+import { Sessions } from './auth/sessions';
+import { consoleConfig, type ConsoleConfig } from './config';
+import type { AppContext } from './context';
+import { apiError, statusOf } from './errors';
+import { attachLive } from './live';
+import { alertRoutes } from './routes/alerts';
+import { auditRoutes } from './routes/audit';
+import { authRoutes, SESSION_COOKIE } from './routes/auth';
+import { collectorRoutes } from './routes/collectors';
+import { incidentRoutes } from './routes/incidents';
+import { orgRoutes } from './routes/orgs';
+import { postureRoutes } from './routes/posture';
+import { searchRoutes } from './routes/search';
+import { userRoutes } from './routes/users';
+import { ConsoleState, publicUser } from './state';
+
+export interface BuildOptions {
+  store: EventStore;
+  /** App-state SQLite file (users, orgs, triage, incidents, audit). */
+  statePath: string;
+  bus?: EventBus;
+  config?: Partial<ConsoleConfig> | ConsoleConfig;
+  /** Clock, for tests of idle timeout and lockout. */
+  now?: () => number;
+  log?: Logger;
+  /** Attach socket.io (default true). */
+  live?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ctx: AppContext;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export async function build(opts: BuildOptions): Promise<FastifyInstance> {
+  const config = consoleConfig(opts.config ?? {});
+  const now = opts.now ?? Date.now;
+  const log = opts.log ?? createLogger('console', 'info');
+  const state = new ConsoleState(opts.statePath, now);
+  const ctx: AppContext = {
+    store: opts.store,
+    state,
+    bus: opts.bus ?? new EventBus(),
+    config,
+    sessions: new Sessions(config.session.idleMinutes * 60_000, now),
+    now,
+    log,
+  };
+
+  const app = Fastify({
+    loggerInstance: log.child({ component: 'http' }) as unknown as FastifyBaseLogger,
+    disableRequestLogging: true,
+    trustProxy: false,
+    bodyLimit: 1_048_576,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    schemaErrorFormatter: (errors, dataVar) => {
+      const e = errors[0];
+      const where = `${dataVar}${e.instancePath ?? ''}`;
+      const extra =
+        e.keyword === 'additionalProperties'
+          ? ` "${(e.params as { additionalProperty: string }).additionalProperty}"`
+          : '';
+      return new Error(`${where} ${e.message ?? 'is invalid'}${extra}`);
+    },
+  });
+  app.decorate('ctx', ctx);
+  app.decorateRequest('auth', null);
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    let code: ErrorCode;
+    let message = err.message;
+    let details: unknown;
+    if (isEduError(err)) {
+      code = err.code;
+      details = err.details;
+    } else if ((err as { validation?: unknown }).validation) {
+      code = 'EDU_ERR_VALIDATION';
+    } else if (err.statusCode === 429) {
+      code = 'EDU_ERR_RATE_LIMITED';
+    } else if (err.statusCode === 404) {
+      code = 'EDU_ERR_NOT_FOUND';
+    } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      code = 'EDU_ERR_VALIDATION';
+    } else {
+      code = 'EDU_ERR_INTERNAL';
+      message = `internal error (request ${req.id}); see the server log`;
+      req.log.error({ err, url: req.url }, 'request failed');
+    }
+    const statusCode =
+      code === 'EDU_ERR_VALIDATION' && err.statusCode && err.statusCode >= 400 && err.statusCode < 500
+        ? err.statusCode
+        : statusOf(code);
+    reply
+      .status(statusCode)
+      .send({
+        statusCode,
+        code,
+        error: STATUS_CODES[statusCode],
+        message,
+        ...(details !== undefined ? { details } : {}),
+      });
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: { 'connect-src': ["'self'", 'ws:', 'wss:'], 'img-src': ["'self'", 'data:', 'blob:'] },
+    },
+  });
+  await app.register(rateLimit, {
+    max: config.rateLimit.max,
+    timeWindow: config.rateLimit.windowMs,
+    errorResponseBuilder: (_req, c) =>
+      Object.assign(
+        apiError(
+          'EDU_ERR_RATE_LIMITED',
+          `too many requests: at most ${c.max} per ${Math.round(c.ttl / 1000) || 1} s from one address, retry in ${Math.ceil(c.ttl / 1000)} s`,
+        ),
+        { statusCode: 429 },
+      ),
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'EduSentry console API',
+        version: '1.0.0',
+        description: 'See console/server/API.md. Cookie session + x-csrf-token header on writes.',
+      },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
+      security: [{ session: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  app.addHook('onRequest', async (req) => authorise(ctx, req));
+
+  app.get('/api/health', { config: { public: true }, schema: { tags: ['meta'] } }, async () => ({
+    ok: true,
+    version: '0.1.0',
+  }));
+  await app.register(authRoutes, { ctx });
+  await app.register(userRoutes, { ctx });
+  await app.register(orgRoutes, { ctx });
+  await app.register(alertRoutes, { ctx });
+  await app.register(incidentRoutes, { ctx });
+  await app.register(postureRoutes, { ctx });
+  await app.register(searchRoutes, { ctx });
+  await app.register(collectorRoutes, { ctx });
+  await app.register(auditRoutes, { ctx });
+
+  const dist = resolve(config.webDist ?? join(__dirname, '..', '..', 'web', 'dist'));
+  const hasSpa = existsSync(join(dist, 'index.html'));
+  if (hasSpa) await app.register(fastifyStatic, { root: dist, wildcard: false, index: ['index.html'] });
+  app.setNotFoundHandler((req, reply) => {
+    if (hasSpa && req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/socket.io'))
+      return reply.sendFile('index.html');
+    throw apiError('EDU_ERR_NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`);
+  });
+
+  const sweep = setInterval(() => ctx.sessions.sweep(), 30_000);
+  sweep.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(sweep);
+    state.close();
+  });
+  if (opts.live !== false) attachLive(app, ctx);
+  return app;
+}
+
+/** Session, CSRF and role, for every /api route. */
+async function authorise(ctx: AppContext, req: FastifyRequest): Promise<void> {
+  if (!req.url.startsWith('/api/') || req.url.startsWith('/api/docs')) return;
+  const access = req.routeOptions.config ?? {};
+  if (!req.routeOptions.url) return; // unknown route: the not-found handler answers
+  if (access.public) return;
+  const found = ctx.sessions.touch(readCookie(req.headers.cookie, SESSION_COOKIE));
+  if (found === 'expired')
+    throw apiError(
+      'EDU_ERR_SESSION_EXPIRED',
+      `the session was idle for more than ${ctx.config.session.idleMinutes} minutes; log in again`,
+    );
+  if (!found) throw apiError('EDU_ERR_AUTH_REQUIRED', 'log in first (POST /api/auth/login)');
+  const user = ctx.state.users.byId(found.userId);
+  if (!user || user.disabled) {
+    ctx.sessions.end(found, 'revoked');
+    throw apiError('EDU_ERR_AUTH_REQUIRED', 'the account no longer exists or is disabled; log in again');
+  }
+  if (!SAFE_METHODS.has(req.method)) {
+    const sent = Buffer.from(String(req.headers['x-csrf-token'] ?? ''));
+    const want = Buffer.from(found.csrf);
+    if (sent.length !== want.length || !timingSafeEqual(sent, want))
+      throw apiError('EDU_ERR_CSRF', 'missing or wrong x-csrf-token header; take the token from GET /api/auth/me');
+  }
+  const org = ctx.state.orgs.get(user.orgId)!;
+  req.auth = {
+    user: publicUser(user),
+    session: found,
+    role: user.role,
+    orgIds: ctx.state.orgs.subtree(user.orgId),
+    org,
+    isRoot: !org?.parentId,
+  };
+  if (access.anyRole) return;
+  if (!access.permission || !can(user.role, access.permission)) {
+    throw apiError(
+      'EDU_ERR_FORBIDDEN',
+      `role ${user.role} may not call ${req.method} ${req.routeOptions.url}${access.permission ? ` (needs ${access.permission})` : ''}`,
+    );
+  }
+}

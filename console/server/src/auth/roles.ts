@@ -1,0 +1,68 @@
+/**
+ * Roles and what each may do. The three administrators (三员) are separate by
+ * construction: no permission is shared between sys_admin, sec_admin and audit_admin
+ * except reading the organisation tree.
+ */
+export const ROLES = [
+  'school_officer',
+  'city_monitor',
+  'province_monitor',
+  'auditor',
+  'sys_admin',
+  'sec_admin',
+  'audit_admin',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'posture:read',
+  'alerts:read',
+  'alerts:triage',
+  'incidents:read',
+  'incidents:write',
+  'search:read',
+  'collectors:read',
+  'orgs:read',
+  'orgs:write',
+  'users:read',
+  'users:write',
+  'audit:read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const MONITOR: Permission[] = [
+  'posture:read',
+  'alerts:read',
+  'alerts:triage',
+  'incidents:read',
+  'incidents:write',
+  'search:read',
+  'collectors:read',
+  'orgs:read',
+];
+
+export const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
+  school_officer: MONITOR,
+  city_monitor: MONITOR,
+  province_monitor: MONITOR,
+  auditor: [
+    'posture:read',
+    'alerts:read',
+    'incidents:read',
+    'search:read',
+    'collectors:read',
+    'orgs:read',
+    'audit:read',
+  ],
+  sys_admin: ['orgs:read', 'orgs:write', 'users:read', 'users:write', 'collectors:read'],
+  sec_admin: ['posture:read', 'alerts:read', 'incidents:read', 'search:read', 'collectors:read', 'orgs:read'],
+  audit_admin: ['orgs:read', 'audit:read'],
+};
+
+export function can(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role]?.includes(permission) ?? false;
+}
+
+export function isRole(v: unknown): v is Role {
+  return typeof v === 'string' && (ROLES as readonly string[]).includes(v);
+}

@@ -1,0 +1,173 @@
+/** Accounts, managed by the system administrator within their subtree. */
+import type { FastifyPluginAsync } from 'fastify';
+import { assertPolicy, hashPassword } from '../auth/password';
+import { ROLES, type Role } from '../auth/roles';
+import { audit, authOf, inScope, paging, type AppContext } from '../context';
+import { apiError } from '../errors';
+import { idParams, pagingProps } from '../schemas';
+import { publicUser, type User } from '../state';
+
+const usernameSchema = { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' } as const;
+const roleSchema = { type: 'string', enum: [...ROLES] } as const;
+
+export const userRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const { state, config, sessions } = ctx;
+  const read = { permission: 'users:read' as const };
+  const write = { permission: 'users:write' as const };
+
+  const visible = (req: Parameters<typeof authOf>[0], id: string): User => {
+    const u = state.users.byId(id);
+    if (!u || !inScope(req, u.orgId)) throw apiError('EDU_ERR_NOT_FOUND', `no user "${id}"`);
+    return publicUser(u);
+  };
+  const assignableOrg = (req: Parameters<typeof authOf>[0], orgId: string, field: string) => {
+    if (!state.orgs.get(orgId)) throw apiError('EDU_ERR_VALIDATION', `${field} "${orgId}" is not an organisation`);
+    if (!inScope(req, orgId))
+      throw apiError('EDU_ERR_OUT_OF_SCOPE', `${field} "${orgId}" is outside your organisation`);
+  };
+
+  app.get<{ Querystring: { page?: number; pageSize?: number; q?: string } }>(
+    '/api/users',
+    {
+      config: read,
+      schema: {
+        tags: ['users'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { ...pagingProps, q: { type: 'string', maxLength: 64 } },
+        },
+      },
+    },
+    async (req) => {
+      const p = paging(req.query);
+      const r = state.users.list({ orgIds: authOf(req).orgIds, text: req.query.q, limit: p.limit, offset: p.offset });
+      return { total: r.total, page: p.page, pageSize: p.pageSize, items: r.items };
+    },
+  );
+
+  app.post<{ Body: { username: string; password: string; displayName?: string; role: Role; orgId: string } }>(
+    '/api/users',
+    {
+      config: write,
+      schema: {
+        tags: ['users'],
+        body: {
+          type: 'object',
+          required: ['username', 'password', 'role', 'orgId'],
+          additionalProperties: false,
+          properties: {
+            username: usernameSchema,
+            password: { type: 'string', minLength: 1, maxLength: 256 },
+            displayName: { type: 'string', maxLength: 128 },
+            role: roleSchema,
+            orgId: { type: 'string', minLength: 1 },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      assignableOrg(req, b.orgId, 'body/orgId');
+      if (state.users.byUsername(b.username))
+        throw apiError('EDU_ERR_CONFLICT', `body/username "${b.username}" is already taken`);
+      assertPolicy(b.password, b.username, config.password, 'body/password');
+      const user = state.users.create({
+        username: b.username,
+        displayName: b.displayName,
+        role: b.role,
+        orgId: b.orgId,
+        passwordHash: await hashPassword(b.password),
+      });
+      audit(ctx, req, {
+        action: 'user.create',
+        target: user.id,
+        details: { username: user.username, role: user.role, orgId: user.orgId },
+      });
+      return reply.status(201).send(publicUser(user));
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/users/:id',
+    { config: read, schema: { tags: ['users'], params: idParams } },
+    async (req) => visible(req, req.params.id),
+  );
+
+  app.patch<{
+    Params: { id: string };
+    Body: { displayName?: string; role?: Role; orgId?: string; disabled?: boolean; password?: string };
+  }>(
+    '/api/users/:id',
+    {
+      config: write,
+      schema: {
+        tags: ['users'],
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            displayName: { type: 'string', maxLength: 128 },
+            role: roleSchema,
+            orgId: { type: 'string', minLength: 1 },
+            disabled: { type: 'boolean' },
+            password: { type: 'string', minLength: 1, maxLength: 256 },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const target = visible(req, req.params.id);
+      const b = req.body;
+      const self = target.id === authOf(req).user.id;
+      if (self && (b.disabled || (b.role && b.role !== target.role) || (b.orgId && b.orgId !== target.orgId))) {
+        throw apiError(
+          'EDU_ERR_CONFLICT',
+          'you cannot disable, re-role or move your own account; ask another system administrator',
+        );
+      }
+      if (b.orgId) assignableOrg(req, b.orgId, 'body/orgId');
+      if (b.password) assertPolicy(b.password, target.username, config.password, 'body/password');
+      const user = state.users.update(target.id, {
+        displayName: b.displayName,
+        role: b.role,
+        orgId: b.orgId,
+        disabled: b.disabled,
+        passwordHash: b.password ? await hashPassword(b.password) : undefined,
+      });
+      if (b.disabled || b.password || b.role || b.orgId) if (!self) sessions.endUser(target.id);
+      const { password, ...logged } = b;
+      audit(ctx, req, {
+        action: 'user.update',
+        target: user.id,
+        details: { username: user.username, ...logged, ...(password ? { passwordReset: true } : {}) },
+      });
+      return publicUser(user);
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/users/:id/unlock',
+    { config: write, schema: { tags: ['users'], params: idParams } },
+    async (req) => {
+      const target = visible(req, req.params.id);
+      const user = state.users.unlock(target.id);
+      audit(ctx, req, { action: 'user.unlock', target: user.id, details: { username: user.username } });
+      return publicUser(user);
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/api/users/:id',
+    { config: write, schema: { tags: ['users'], params: idParams } },
+    async (req, reply) => {
+      const target = visible(req, req.params.id);
+      if (target.id === authOf(req).user.id) throw apiError('EDU_ERR_CONFLICT', 'you cannot delete your own account');
+      state.users.remove(target.id);
+      sessions.endUser(target.id);
+      audit(ctx, req, { action: 'user.delete', target: target.id, details: { username: target.username } });
+      return reply.status(204).send();
+    },
+  );
+};

@@ -1,0 +1,182 @@
+/** A console over a real embedded store in a temp dir, a sample tree, one user per role and org, and fixtures. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  EmbeddedStore,
+  EventBus,
+  eventId,
+  type AlertEvent,
+  type EcsEvent,
+  type EventStore,
+  type OrgNode,
+} from '@edusentry/core';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { build, hashPassword, type BuildOptions, type Role } from '../src';
+
+export const PASSWORD = 'Correct-Horse-9';
+export const T0 = Date.parse('2025-03-03T08:00:00.000Z');
+
+export const ORGS: OrgNode[] = [
+  { id: 'p1', name: '示范省', level: 'province', parentId: null, cidrs: [] },
+  { id: 'c1', name: '一市', level: 'city', parentId: 'p1', cidrs: [] },
+  { id: 'c2', name: '二市', level: 'city', parentId: 'p1', cidrs: [] },
+  { id: 's1', name: '一中', level: 'school', parentId: 'c1', cidrs: ['10.1.0.0/16'] },
+  { id: 's2', name: '二中', level: 'school', parentId: 'c1', cidrs: ['10.2.0.0/16'] },
+  { id: 's3', name: '三中', level: 'school', parentId: 'c2', cidrs: ['10.3.0.0/16'] },
+];
+export const SCHOOLS = ['s1', 's2', 's3'];
+
+export interface Harness {
+  app: FastifyInstance;
+  store: EventStore;
+  bus: EventBus;
+  dir: string;
+  clock: { now: number };
+  /** Logs in and returns what later requests need. */
+  login(username: string, password?: string): Promise<Session>;
+  req(s: Session | null, opts: InjectOptions): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export interface Session {
+  cookie: string;
+  csrf: string;
+  username: string;
+}
+
+/** Usernames: `<role>@<org>`, e.g. school_officer@s1. */
+export function userName(role: Role, org: string): string {
+  return `${role}.${org}`;
+}
+
+const USERS: [Role, string][] = [
+  ['school_officer', 's1'],
+  ['school_officer', 's2'],
+  ['school_officer', 's3'],
+  ['city_monitor', 'c1'],
+  ['city_monitor', 'c2'],
+  ['province_monitor', 'p1'],
+  ['auditor', 's1'],
+  ['auditor', 'p1'],
+  ['sys_admin', 'p1'],
+  ['sys_admin', 'c2'],
+  ['sec_admin', 'p1'],
+  ['sec_admin', 's1'],
+  ['audit_admin', 'p1'],
+  ['audit_admin', 'c1'],
+];
+
+let sharedHash: Promise<string> | undefined;
+
+export async function harness(opts: Partial<BuildOptions> = {}): Promise<Harness> {
+  const dir = mkdtempSync(join(tmpdir(), 'edu-console-'));
+  const store = new EmbeddedStore({ path: join(dir, 'events.db') });
+  await store.init();
+  const bus = new EventBus();
+  const clock = { now: T0 };
+  const app = await build({
+    store,
+    bus,
+    statePath: join(dir, 'console.db'),
+    now: () => clock.now,
+    config: { rateLimit: { max: 100_000, windowMs: 60_000, loginMax: 10_000 } },
+    live: false,
+    ...opts,
+  });
+  const { state } = app.ctx;
+  state.orgs.seed(ORGS);
+  const hash = await (sharedHash ??= hashPassword(PASSWORD));
+  for (const [role, org] of USERS)
+    state.users.create({ username: userName(role, org), role, orgId: org, passwordHash: hash });
+  await app.ready();
+
+  const h: Harness = {
+    app,
+    store,
+    bus,
+    dir,
+    clock,
+    async login(username, password = PASSWORD) {
+      const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+      if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
+      const cookie = res.cookies.find((c) => c.name === 'edu_session')!;
+      return { cookie: `edu_session=${cookie.value}`, csrf: res.json().csrfToken, username };
+    },
+    req(s, o) {
+      const headers: Record<string, string> = { ...(o.headers as Record<string, string>) };
+      if (s) {
+        headers.cookie = s.cookie;
+        headers['x-csrf-token'] = s.csrf;
+      }
+      return app.inject({ ...o, headers });
+    },
+    async close() {
+      await app.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return h;
+}
+
+/** An alert document as the analyzer writes it. */
+export function alert(
+  n: number,
+  orgId: string,
+  over: Partial<{
+    level: string;
+    status: AlertEvent['edu']['alert']['status'];
+    at: number;
+    src: string;
+    dst: string;
+    tactic: string;
+    rule: string;
+    events: string[];
+    user: string;
+  }> = {},
+): AlertEvent {
+  const at = new Date(over.at ?? T0 - 60_000 * (n + 1)).toISOString();
+  const school = Number(orgId.replace(/\D/g, '')) || 9;
+  const doc: AlertEvent = {
+    '@timestamp': at,
+    event: { id: '', kind: 'alert', dataset: 'alert', severity: 73 },
+    organization: { id: orgId, name: orgId },
+    source: { ip: over.src ?? `203.0.113.${n % 250}` },
+    destination: { ip: over.dst ?? `10.${school}.0.${(n % 200) + 1}` },
+    rule: {
+      id: over.rule ?? `rule-${n % 3}`,
+      name: `Rule ${n % 3}`,
+      author: 'EduSentry',
+      license: 'DRL-1.1',
+      level: over.level ?? 'high',
+      description: 'test rule',
+    },
+    threat: { framework: 'MITRE ATT&CK', tactic: { id: ['TA0001'], name: [over.tactic ?? 'Initial Access'] } },
+    edu: { alert: { status: over.status ?? 'new', events: over.events ?? [] } },
+    ...(over.user ? { user: { name: over.user } } : {}),
+  };
+  doc.event.id = eventId('test-alert', `${orgId}:${n}:${at}`);
+  return doc;
+}
+
+/** A plain HTTP event in a school. */
+export function httpEvent(n: number, orgId: string, at = T0 - 1000 * (n + 1)): EcsEvent {
+  const school = Number(orgId.replace(/\D/g, '')) || 9;
+  const e: EcsEvent = {
+    '@timestamp': new Date(at).toISOString(),
+    event: {
+      id: eventId('test-http', `${orgId}:${n}:${at}`),
+      kind: 'event',
+      dataset: 'network.http',
+      category: ['web'],
+    },
+    organization: { id: orgId },
+    source: { ip: `10.${school}.1.${(n % 200) + 1}`, port: 40000 + n },
+    destination: { ip: '198.51.100.7', port: 80 },
+    url: { original: `/x?q=${orgId}-${n}` },
+    user_agent: { original: `agent-${orgId}` },
+    user: { name: `student-${orgId}-${n % 3}` },
+  };
+  return e;
+}
