@@ -1,0 +1,198 @@
+/**
+ * Templates for NetFlow v9 and IPFIX, kept per exporter, observation domain and
+ * template id, with expiry; data sets that arrive before their template are held
+ * (bounded) and decoded when it arrives. Also the exporters' sampling rates, learnt
+ * from options records.
+ */
+import { fieldDef, type FieldDef } from './fields';
+import type { FlowCounters, FlowRecord } from './types';
+import { readValue } from './values';
+
+export interface TemplateField {
+  id: number;
+  pen: number;
+  /** 65535 = variable length (IPFIX). */
+  len: number;
+  def: FieldDef;
+  /** Scope fields of options templates (v9 names them scope_*). */
+  scopeName?: string;
+}
+
+export interface Template {
+  id: number;
+  fields: TemplateField[];
+  options: boolean;
+  /** Bytes per record, or -1 when a field has variable length. */
+  recordLen: number;
+  seenMs: number;
+}
+
+/** Header context a data set needs to be decoded (kept with buffered sets). */
+export interface SetContext {
+  protocol: 'netflow9' | 'ipfix';
+  exporter: string;
+  domain: number;
+  exportMs: number;
+  /** v9: epoch ms at sysUptime 0, to turn first/last_switched into times. */
+  uptimeBase: number;
+  header: Record<string, unknown>;
+  /** Distinguishes this set within the exporter's stream (export time, sequence, offset). */
+  keyPrefix: string;
+}
+
+interface Pending {
+  ctx: SetContext;
+  setId: number;
+  body: Buffer;
+}
+
+export interface TemplateOptions {
+  /** Templates not refreshed within this time are forgotten. */
+  templateTimeoutMs: number;
+  /** Data sets held while their template is unknown, over all exporters. */
+  maxPendingSets: number;
+}
+
+const V9_SCOPES: Record<number, string> = {
+  1: 'scope_system',
+  2: 'scope_interface',
+  3: 'scope_linecard',
+  4: 'scope_netflow_cache',
+  5: 'scope_template',
+};
+
+export class TemplateCache {
+  private readonly templates = new Map<string, Template>();
+  private readonly pending = new Map<string, Pending[]>();
+  private pendingCount = 0;
+  private readonly sampling = new Map<string, number>();
+
+  constructor(
+    private readonly opts: TemplateOptions,
+    private readonly counters: FlowCounters,
+  ) {}
+
+  static key(exporter: string, domain: number, id: number): string {
+    return `${exporter}|${domain}|${id}`;
+  }
+
+  /** Stores a template and decodes any data that waited for it. */
+  add(ctx: SetContext, t: Template, out: FlowRecord[]): void {
+    const key = TemplateCache.key(ctx.exporter, ctx.domain, t.id);
+    if (!t.fields.length) {
+      this.templates.delete(key); // IPFIX withdrawal
+      return;
+    }
+    this.templates.set(key, t);
+    this.counters.templates++;
+    const waiting = this.pending.get(key);
+    if (waiting) {
+      this.pending.delete(key);
+      this.pendingCount -= waiting.length;
+      for (const p of waiting) this.decodeSet(p.ctx, p.setId, p.body, out);
+    }
+  }
+
+  templateCount(): number {
+    return this.templates.size;
+  }
+
+  /** Decodes a data set, or holds it until its template arrives. */
+  decodeSet(ctx: SetContext, setId: number, body: Buffer, out: FlowRecord[]): void {
+    const key = TemplateCache.key(ctx.exporter, ctx.domain, setId);
+    let t = this.templates.get(key);
+    if (t && Date.now() - t.seenMs > this.opts.templateTimeoutMs) {
+      this.templates.delete(key);
+      t = undefined;
+    }
+    if (!t) {
+      this.counters.no_template++;
+      if (this.pendingCount >= this.opts.maxPendingSets) {
+        this.counters.buffer_dropped++;
+        return;
+      }
+      const list = this.pending.get(key) ?? [];
+      list.push({ ctx, setId, body: Buffer.from(body) });
+      this.pending.set(key, list);
+      this.pendingCount++;
+      this.counters.buffered++;
+      return;
+    }
+    const samplingKey = `${ctx.exporter}|${ctx.domain}`;
+    let off = 0;
+    const fixed = t.recordLen;
+    // Records until what is left is shorter than a record (the rest is padding).
+    while (off < body.length && (fixed < 0 ? body.length - off >= 1 : body.length - off >= fixed) && fixed !== 0) {
+      const start = off;
+      const fields: Record<string, unknown> = { ...ctx.header, flowset_id: setId };
+      let ok = true;
+      for (const f of t.fields) {
+        let len = f.len;
+        if (len === 65535) {
+          if (off >= body.length) {
+            ok = false;
+            break;
+          }
+          len = body[off++];
+          if (len === 255) {
+            if (off + 2 > body.length) {
+              ok = false;
+              break;
+            }
+            len = body.readUInt16BE(off);
+            off += 2;
+          }
+        }
+        if (off + len > body.length) {
+          ok = false;
+          break;
+        }
+        if (len > 0) fields[f.scopeName ?? f.def.name] = readValue(body, off, len, f.def.type, ctx.uptimeBase);
+        else if (f.len === 65535 && f.def.type === 'string') fields[f.def.name] = '';
+        off += len;
+      }
+      if (!ok) {
+        if (fixed < 0 && start > 0) break; // padding after variable-length records
+        this.counters.invalid_records = (this.counters.invalid_records ?? 0) + 1;
+        break;
+      }
+      if (fixed < 0 && isAllZero(body, start, off)) break; // zero padding parsed as a record
+      const interval = (fields.sampling_interval ?? fields.samplingInterval ?? fields.samplingPacketInterval) as
+        number | undefined;
+      if (t.options && typeof interval === 'number' && interval > 0) this.sampling.set(samplingKey, interval);
+      const rate =
+        !t.options && typeof interval === 'number' && interval > 0 ? interval : (this.sampling.get(samplingKey) ?? 1);
+      out.push({
+        protocol: ctx.protocol,
+        exporter: ctx.exporter,
+        domain: ctx.domain,
+        exportMs: ctx.exportMs,
+        options: t.options,
+        samplingRate: rate,
+        fields,
+        key: `${ctx.keyPrefix}:${setId}:${start}`,
+      });
+      this.counters.records++;
+    }
+  }
+}
+
+function isAllZero(buf: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (buf[i] !== 0) return false;
+  return true;
+}
+
+export function templateField(version: 9 | 10, id: number, pen: number, len: number, scope?: boolean): TemplateField {
+  const f: TemplateField = { id, pen, len, def: fieldDef(version, id, pen, len) };
+  if (scope && version === 9) f.scopeName = V9_SCOPES[id] ?? `scope_field_${id}`;
+  return f;
+}
+
+export function recordLength(fields: TemplateField[]): number {
+  let n = 0;
+  for (const f of fields) {
+    if (f.len === 65535) return -1;
+    n += f.len;
+  }
+  return n;
+}
