@@ -16,7 +16,10 @@ export const service: Service = {
       let batch = [];
       for (const e of gen) {
         batch.push(e);
-        if (batch.length === 5000) (await ctx.eventStore.write(batch), (batch = []));
+        if (batch.length === 5000) {
+          await ctx.eventStore.write(batch);
+          batch = [];
+        }
       }
       await ctx.eventStore.write(batch);
     }
