@@ -5,6 +5,7 @@ export interface OrgTreeNode {
   level: Api.Common.OrgLevel;
   cidrs: string[];
   children?: OrgTreeNode[];
+  [k: string]: unknown;
 }
 
 export function buildOrgTree(nodes: Api.Org.OrgNode[]): OrgTreeNode[] {
