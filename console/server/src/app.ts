@@ -113,15 +113,13 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
       code === 'EDU_ERR_VALIDATION' && err.statusCode && err.statusCode >= 400 && err.statusCode < 500
         ? err.statusCode
         : statusOf(code);
-    reply
-      .status(statusCode)
-      .send({
-        statusCode,
-        code,
-        error: STATUS_CODES[statusCode],
-        message,
-        ...(details !== undefined ? { details } : {}),
-      });
+    reply.status(statusCode).send({
+      statusCode,
+      code,
+      error: STATUS_CODES[statusCode],
+      message,
+      ...(details !== undefined ? { details } : {}),
+    });
   });
 
   await app.register(helmet, {
