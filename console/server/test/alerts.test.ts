@@ -1,5 +1,5 @@
 import type { AlertEvent } from '@edusentry/core';
-import { alert, harness, httpEvent, T0, type Harness, type Session } from './helpers';
+import { alert, docs, getAlert, harness, httpEvent, T0, type Harness, type Session } from './helpers';
 
 let h: Harness;
 let officer: Session;
@@ -14,7 +14,7 @@ beforeEach(async () => {
     a(1, 's1', { level: 'high' }),
     a(2, 's1', { level: 'low', status: 'acknowledged', src: '198.51.100.9' }),
   ];
-  await h.store.write([...ev, ...s1Alerts, a(3, 's2'), a(4, 's3', { level: 'critical' })]);
+  await h.store.write(docs(...ev, ...s1Alerts, a(3, 's2'), a(4, 's3', { level: 'critical' })));
   officer = await h.login('school_officer.s1');
 });
 afterEach(() => h.close());
@@ -92,7 +92,7 @@ describe('alert detail and triage', () => {
       status: 'closed',
       reason: 'patched the server',
     });
-    const stored = (await h.store.get(id)) as AlertEvent;
+    const stored = await getAlert(h.store, id);
     expect(stored.edu.alert.status).toBe('closed');
     expect((await t({ action: 'reopen' })).json().alert.edu.alert.status).toBe('acknowledged');
     const hist = await h.req(officer, { method: 'GET', url: `/api/alerts/${id}/history` });
@@ -119,7 +119,7 @@ describe('alert detail and triage', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json().updated.sort()).toEqual([s1Alerts[0].event.id, s1Alerts[2].event.id].sort());
     expect(res.json().failed.map((f: { code: string }) => f.code)).toEqual(['EDU_ERR_NOT_FOUND', 'EDU_ERR_NOT_FOUND']);
-    expect(((await h.store.get(a(4, 's3').event.id)) as AlertEvent).edu.alert.status).toBe('new');
+    expect((await getAlert(h.store, a(4, 's3').event.id)).edu.alert.status).toBe('new');
   });
 
   it('adds notes, shown in the detail; read-only roles cannot triage', async () => {

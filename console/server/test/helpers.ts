@@ -180,3 +180,12 @@ export function httpEvent(n: number, orgId: string, at = T0 - 1000 * (n + 1)): E
   };
   return e;
 }
+
+/** Alerts and events are both documents to the store. */
+export function docs(...xs: (AlertEvent | EcsEvent)[]): EcsEvent[] {
+  return xs as unknown as EcsEvent[];
+}
+
+export async function getAlert(store: EventStore, id: string): Promise<AlertEvent> {
+  return (await store.get(id)) as unknown as AlertEvent;
+}
