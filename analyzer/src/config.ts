@@ -1,5 +1,40 @@
 import { z } from '@edusentry/core';
 
 /** The `analyzer:` section of the YAML configuration. */
-export const analyzerConfigSchema = z.object({}).strict();
+export const analyzerConfigSchema = z
+  .object({
+    /** Rule files or folders; empty = the rules we ship (rules/sigma). */
+    rules: z.array(z.string()).default([]),
+    /** Pipeline folder; empty = rules/pipelines. */
+    pipelines: z.string().default(''),
+    /** Values for `|expand` placeholders, e.g. { Administrators: [root, admin] }. */
+    placeholders: z.record(z.array(z.string())).default({}),
+    /** Events read from the store per batch. */
+    batchSize: z.number().int().positive().default(2000),
+    /** Wait between polls when the store has nothing new. */
+    pollMs: z.number().int().positive().default(200),
+    /** Reload the rules when a rule file changes. */
+    watchRules: z.boolean().default(true),
+    correlation: z
+      .object({
+        /** Events this far behind the newest one still enter correlation windows. */
+        latenessSec: z.number().nonnegative().default(60),
+        /** Groups kept per correlation rule before the least recently used is evicted. */
+        maxGroups: z.number().int().positive().default(100_000),
+      })
+      .strict()
+      .default({}),
+    /**
+     * Alert aggregation: repeated alerts of one rule for the same source within the window
+     * become one alert with a count. 0 = every match is its own alert. Per rule id overrides.
+     */
+    dedup: z
+      .object({
+        windowSec: z.number().nonnegative().default(0),
+        rules: z.record(z.number().nonnegative()).default({}),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
 export type AnalyzerConfig = z.infer<typeof analyzerConfigSchema>;

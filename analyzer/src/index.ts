@@ -1,1 +1,9 @@
 export * from './config';
+export * from './sigma';
+export { openRuleSet, sigmaDir, pipelinesDir } from './rules';
+export {
+  AnalyzerService,
+  ANALYZED_DATASETS,
+  type AnalyzerServiceOptions,
+  type AnalyzerStats,
+} from './service/analyzer-service';

@@ -6,3 +6,6 @@ export { loadPipelines, parsePipeline, applyPipelines, type Pipeline } from './c
 export { EventView } from './match/event-view';
 export { RuleSet, ruleKey, type CompiledRule, type CompiledCorrelation, type InactiveRule } from './match/ruleset';
 export { parseRuleFiles, ruleFiles } from './load';
+export { Detector, type DetectorCounters } from './detector';
+export { CorrelationEngine, type CorrelationOptions } from './correlate/engine';
+export { buildAlert, SEVERITY, threatOf } from './alert';

@@ -1,0 +1,195 @@
+/**
+ * The analyzer service: tails the event store from a persisted cursor, evaluates every event
+ * (never its own alerts), writes alerts with deterministic ids, then saves the cursor and the
+ * correlation state. A crash between writing alerts and saving the cursor replays the batch,
+ * which rewrites the same alert ids: nothing skipped, nothing alerted twice. Rule files are
+ * watched and reloaded without losing correlation state.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import { join } from 'node:path';
+import {
+  DATASETS,
+  type AlertEvent,
+  type Dataset,
+  type EcsEvent,
+  type EventStore,
+  type Logger,
+  type TailCursor,
+} from '@edusentry/core';
+import type { AnalyzerConfig } from '../config';
+import { openRuleSet, sigmaDir } from '../rules';
+import { Detector } from '../sigma/detector';
+import { AlertAggregator } from './aggregator';
+import { readState, writeState } from './cursor-file';
+
+export interface AnalyzerServiceOptions {
+  store: EventStore;
+  config: AnalyzerConfig;
+  dataDir: string;
+  log: Logger;
+  /** Rule paths (default: config, else the shipped rules). */
+  rules?: string[];
+  /** Called for each new alert once it is written (the console's push). */
+  onAlert?: (alert: AlertEvent) => void;
+}
+
+export interface AnalyzerStats {
+  events: number;
+  alerts: number;
+  writeFailures: number;
+  quarantined: number;
+  reloads: number;
+  lastBatchAt?: string;
+}
+
+/** Everything but our own alerts (and collector heartbeats, which carry no detections). */
+export const ANALYZED_DATASETS = (Object.keys(DATASETS) as Dataset[]).filter(
+  (d) => d !== 'alert' && d !== 'collector.heartbeat',
+);
+
+export class AnalyzerService {
+  private detector: Detector;
+  private cursor: TailCursor | null;
+  private stateFile: string;
+  private aggregator: AlertAggregator;
+  private stopping = false;
+  private loop?: Promise<void>;
+  private watchers: FSWatcher[] = [];
+  private wake?: () => void;
+  readonly stats: AnalyzerStats = { events: 0, alerts: 0, writeFailures: 0, quarantined: 0, reloads: 0 };
+
+  constructor(private opts: AnalyzerServiceOptions) {
+    const set = openRuleSet(opts.config, opts.rules);
+    for (const p of set.problems)
+      opts.log.warn({ file: p.file, line: p.line, rule: p.title }, `sigma rule rejected: ${p.message}`);
+    opts.log.info(
+      {
+        active: set.rules.length,
+        correlations: set.correlations.length,
+        inactive: set.inactive.length,
+        rejected: set.problems.length,
+      },
+      'sigma rules loaded',
+    );
+    this.detector = this.newDetector(set);
+    this.stateFile = join(opts.dataDir, 'analyzer', 'state.json');
+    const saved = readState(this.stateFile);
+    this.cursor = saved.cursor;
+    if (saved.correlation) this.detector.correlations.restore(saved.correlation);
+    this.aggregator = new AlertAggregator(opts.config.dedup);
+  }
+
+  get ruleSet() {
+    return this.detector.rules;
+  }
+
+  private newDetector(set: ReturnType<typeof openRuleSet>): Detector {
+    const c = this.opts.config.correlation;
+    return new Detector(set, { latenessMs: c.latenessSec * 1000, maxGroups: c.maxGroups });
+  }
+
+  /** Processes one batch; returns how many events it read. */
+  async runOnce(): Promise<number> {
+    const { store, config, log } = this.opts;
+    const res = await store.tail(this.cursor, { limit: config.batchSize, datasets: ANALYZED_DATASETS });
+    if (res.events.length === 0) {
+      this.cursor = res.cursor;
+      return 0;
+    }
+    const alerts: AlertEvent[] = [];
+    for (const ev of res.events) {
+      if ((ev.event as { dataset?: string })?.dataset === 'alert') continue;
+      try {
+        alerts.push(...this.detector.process(ev as Record<string, unknown>));
+      } catch (e) {
+        log.warn({ id: ev.event?.id, err: (e as Error).message }, 'event could not be evaluated; skipped');
+      }
+    }
+    const { created, grown } = this.aggregator.add(alerts);
+    if (created.length) {
+      const w = await store.write(created as unknown as EcsEvent[]);
+      if (w.failed > 0) {
+        this.stats.writeFailures++;
+        log.warn({ failed: w.failed }, 'alert write failed; the batch will be evaluated again');
+        return 0; // cursor not advanced: deterministic ids make the retry safe
+      }
+      for (const q of w.quarantined) log.warn({ id: q.id, reason: q.reason }, 'alert quarantined by the store');
+      this.stats.quarantined += w.quarantined.length;
+    }
+    for (const g of grown) {
+      await store.update(g.event.id, 'alert', {
+        edu: { alert: { count: g.edu.alert.count, last_seen: g.edu.alert.last_seen, events: g.edu.alert.events } },
+      });
+    }
+    this.cursor = res.cursor;
+    writeState(this.stateFile, { cursor: this.cursor, correlation: this.detector.correlations.snapshot() });
+    this.stats.events += res.events.length;
+    this.stats.alerts += created.length;
+    this.stats.lastBatchAt = new Date().toISOString();
+    for (const a of created) this.opts.onAlert?.(a);
+    return res.events.length;
+  }
+
+  start(): void {
+    if (this.loop) return;
+    if (this.opts.config.watchRules) this.watchRules();
+    this.loop = (async () => {
+      while (!this.stopping) {
+        let n = 0;
+        try {
+          n = await this.runOnce();
+        } catch (e) {
+          this.opts.log.warn({ err: (e as Error).message }, 'analyzer batch failed; retrying');
+        }
+        if (n === 0 && !this.stopping)
+          await new Promise<void>((r) => {
+            const t = setTimeout(r, this.opts.config.pollMs);
+            this.wake = () => {
+              clearTimeout(t);
+              r();
+            };
+          });
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    this.watchers.forEach((w) => w.close());
+    await this.loop;
+  }
+
+  /** Reloads the rules; correlation state of unchanged correlations carries over. */
+  reload(): void {
+    try {
+      const set = openRuleSet(this.opts.config, this.opts.rules);
+      this.detector = this.detector.reload(set);
+      this.stats.reloads++;
+      this.opts.log.info({ active: set.rules.length, rejected: set.problems.length }, 'sigma rules reloaded');
+    } catch (e) {
+      this.opts.log.warn({ err: (e as Error).message }, 'rule reload failed; keeping the loaded rules');
+    }
+  }
+
+  private watchRules(): void {
+    const paths = this.opts.rules?.length
+      ? this.opts.rules
+      : this.opts.config.rules.length
+        ? this.opts.config.rules
+        : [sigmaDir];
+    let timer: NodeJS.Timeout | undefined;
+    for (const p of paths) {
+      try {
+        this.watchers.push(
+          watch(p, { recursive: true }, () => {
+            clearTimeout(timer);
+            timer = setTimeout(() => this.reload(), 500);
+          }),
+        );
+      } catch (e) {
+        this.opts.log.warn({ path: p, err: (e as Error).message }, 'cannot watch rules for changes');
+      }
+    }
+  }
+}

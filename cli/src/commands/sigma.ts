@@ -1,0 +1,110 @@
+/**
+ * `edusentry sigma check|match|convert|hunt`: the Sigma engine by hand — validate rules,
+ * run them over NDJSON events, convert them to search queries, hunt through stored history.
+ */
+import { createReadStream, existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { Detector, openRuleSet, type RuleSet } from '@edusentry/analyzer';
+import { EduError } from '@edusentry/core';
+import type { Command } from 'commander';
+import { leaf, parent } from '../command';
+import type { Context } from '../context';
+
+export function register(program: Command): void {
+  const sigma = parent(program, 'sigma', 'Sigma rules: validate, match, convert, hunt');
+
+  leaf<{ json?: boolean; verbose?: boolean }>(
+    sigma,
+    'check <rules...>',
+    'validate rules; report active, inactive (and why) and rejected rules',
+    async (ctx, args, opts) => {
+      const set = load(ctx, args);
+      const reasons = new Map<string, number>();
+      for (const i of set.inactive) reasons.set(i.reason, (reasons.get(i.reason) ?? 0) + 1);
+      if (opts.json) {
+        const out = {
+          files: set.files,
+          documents: set.documents,
+          active: set.rules.length,
+          correlations: set.correlations.length,
+          inactive: set.inactive.length,
+          rejected: set.problems.length,
+          inactiveReasons: Object.fromEntries(reasons),
+          problems: set.problems,
+        };
+        process.stdout.write(JSON.stringify(out) + '\n');
+      } else {
+        const lines = [
+          `files:        ${set.files}`,
+          `documents:    ${set.documents}`,
+          `active:       ${set.rules.length} detection rules, ${set.correlations.length} correlations`,
+          `inactive:     ${set.inactive.length}`,
+          ...[...reasons.entries()].sort((a, b) => b[1] - a[1]).map(([r, n]) => `  ${String(n).padStart(5)}  ${r}`),
+          `rejected:     ${set.problems.length}`,
+          ...set.problems.map((p) => `  ${p.file}:${p.line}: ${p.title ? `${p.title}: ` : ''}${p.message}`),
+        ];
+        if (opts.verbose)
+          lines.push('inactive rules:', ...set.inactive.map((i) => `  ${i.file}: ${i.title}: ${i.reason}`));
+        process.stdout.write(lines.join('\n') + '\n');
+      }
+      return set.problems.length ? 1 : 0;
+    },
+  )
+    .option('--json', 'print the report as JSON')
+    .option('--verbose', 'list every inactive rule');
+
+  leaf<{ rules: string; events: string }>(
+    sigma,
+    'match',
+    'run rules over NDJSON events; alerts (correlations included) as NDJSON on stdout',
+    async (ctx, _a, opts) => {
+      const set = load(ctx, [opts.rules]);
+      const detector = new Detector(set, {
+        latenessMs: ctx.config.analyzer.correlation.latenessSec * 1000,
+        maxGroups: ctx.config.analyzer.correlation.maxGroups,
+      });
+      if (opts.events !== '-' && !existsSync(opts.events)) {
+        throw new EduError(
+          'EDU_ERR_NOT_FOUND',
+          `events file ${opts.events} does not exist (give an NDJSON file, or - for stdin)`,
+        );
+      }
+      const input = opts.events === '-' ? process.stdin : createReadStream(opts.events);
+      let lineNo = 0;
+      let bad = 0;
+      let alerts = 0;
+      for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+        lineNo++;
+        if (!line.trim()) continue;
+        let doc: unknown;
+        try {
+          doc = JSON.parse(line);
+        } catch {
+          doc = undefined;
+        }
+        if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
+          if (bad++ === 0)
+            ctx.log.warn(
+              { file: opts.events, line: lineNo },
+              'skipping a line that is not a JSON object (further ones counted)',
+            );
+          continue;
+        }
+        for (const alert of detector.process(doc as Record<string, unknown>)) {
+          alerts++;
+          process.stdout.write(JSON.stringify(alert) + '\n');
+        }
+      }
+      const c = detector.counters;
+      process.stderr.write(
+        `${c.events} events, ${alerts} alerts (${c.correlationAlerts} from correlations), ${bad} bad lines, ${set.rules.length} active rules\n`,
+      );
+    },
+  )
+    .requiredOption('--rules <path>', 'rule file or folder')
+    .requiredOption('--events <file>', 'NDJSON events, or - for stdin');
+}
+
+function load(ctx: Context, paths: string[]): RuleSet {
+  return openRuleSet(ctx.config.analyzer, paths);
+}
