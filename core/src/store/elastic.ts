@@ -41,7 +41,7 @@ const DAY_MS = 86_400_000;
 
 export interface ElasticStoreOptions extends Partial<StoreConfig> {
   url: string;
-  /** Wait until written documents are searchable before write/update return (tests). */
+  /** Refresh after each write/update so it is searchable at once (tests; costly under load). */
   refresh?: boolean;
   /** Documents per bulk request. */
   bulkDocs?: number;
@@ -219,23 +219,25 @@ export class ElasticStore implements EventStore {
       });
     }
     const mappings = eventMappings();
-    for (const family of FAMILIES) {
-      await this.req('PUT', `/_index_template/${this.alias(family)}`, {
-        index_patterns: [this.pattern(family)],
-        priority: 200,
-        _meta: { edusentry: { family, retention_days: days } },
-        template: {
-          settings: {
-            number_of_shards: this.o.shards,
-            number_of_replicas: this.o.replicas,
-            'index.default_pipeline': this.pipeline,
-            ...(engine.lifecycle === 'ilm' ? { 'index.lifecycle.name': this.policy } : {}),
+    await Promise.all(
+      FAMILIES.map((family) =>
+        this.req('PUT', `/_index_template/${this.alias(family)}`, {
+          index_patterns: [this.pattern(family)],
+          priority: 200,
+          _meta: { edusentry: { family, retention_days: days } },
+          template: {
+            settings: {
+              number_of_shards: this.o.shards,
+              number_of_replicas: this.o.replicas,
+              'index.default_pipeline': this.pipeline,
+              ...(engine.lifecycle === 'ilm' ? { 'index.lifecycle.name': this.policy } : {}),
+            },
+            mappings,
+            aliases: { [this.alias(family)]: {} },
           },
-          mappings,
-          aliases: { [this.alias(family)]: {} },
-        },
-      });
-    }
+        }),
+      ),
+    );
     await this.req(
       'PUT',
       `/${this.quarantineIndex}`,
@@ -362,7 +364,7 @@ export class ElasticStore implements EventStore {
           bulk: true,
           querystring: {
             filter_path: 'errors,items.*.status,items.*.error',
-            ...(this.o.refresh ? { refresh: 'wait_for' } : {}),
+            ...(this.o.refresh ? { refresh: 'true' } : {}),
           },
           ignore: [429, 500, 502, 503, 504],
         });
@@ -406,7 +408,7 @@ export class ElasticStore implements EventStore {
       .join('');
     await this.req('POST', '/_bulk', body, {
       bulk: true,
-      querystring: { filter_path: 'errors', ...(this.o.refresh ? { refresh: 'wait_for' } : {}) },
+      querystring: { filter_path: 'errors', ...(this.o.refresh ? { refresh: 'true' } : {}) },
     });
   }
 
@@ -458,7 +460,7 @@ export class ElasticStore implements EventStore {
       `/${found.index}/_update/${encodeURIComponent(id)}`,
       { doc: patch },
       {
-        querystring: { retry_on_conflict: 3, ...(this.o.refresh ? { refresh: 'wait_for' } : {}) },
+        querystring: { retry_on_conflict: 3, ...(this.o.refresh ? { refresh: 'true' } : {}) },
         ignore: [404],
       },
     );
@@ -552,8 +554,9 @@ export class ElasticStore implements EventStore {
       querystring: { ignore_unavailable: true, allow_no_indices: true },
       ignore: [404],
     });
-    for (const f of FAMILIES)
-      await this.req('DELETE', `/_index_template/${this.alias(f)}`, undefined, { ignore: [404] });
+    await Promise.all(
+      FAMILIES.map((f) => this.req('DELETE', `/_index_template/${this.alias(f)}`, undefined, { ignore: [404] })),
+    );
     await this.req('DELETE', `/_ingest/pipeline/${this.pipeline}`, undefined, { ignore: [404] });
     const engine = await this.engine();
     if (engine.lifecycle === 'ism')

@@ -386,7 +386,8 @@ function filterSql(f: Filter): { sql: string; values: unknown[] } {
     case 'eq':
       return { sql: cmp('$v = ?'), values: [typeof f.value === 'boolean' ? Number(f.value) : f.value] };
     case 'neq':
-      return { sql: `NOT (${cmp('$v = ?')})`, values: [typeof f.value === 'boolean' ? Number(f.value) : f.value] };
+      // A missing field is not equal either (SQL's NULL would drop the row).
+      return { sql: `NOT coalesce((${cmp('$v = ?')}), 0)`, values: [typeof f.value === 'boolean' ? Number(f.value) : f.value] };
     case 'in':
       return { sql: cmp(`$v IN (${f.values.map(() => '?').join(',')})`), values: f.values };
     case 'prefix':
