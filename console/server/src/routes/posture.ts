@@ -1,4 +1,208 @@
+/**
+ * Threat posture for the caller's subtree: KPIs, alert and event trend, severity
+ * and ATT&CK-tactic breakdown, top rules / attacked assets / sources, and the
+ * per-school risk ranking rolled up city → province.
+ */
+import type { AggResult, Dataset, EventStore, Filter, OrgLevel } from '@edusentry/core';
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppContext } from '../context';
+import { latestCollectors } from '../collectors';
+import { authOf, scopeIds, timeRange, type AppContext } from '../context';
+import { orgIdProp, timeProps } from '../schemas';
+import { RISK_WEIGHT, SEVERITIES, zeroBySeverity, type Severity } from '../severity';
 
-export const postureRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async () => {};
+/** The datasets that count as traffic/log events (not alerts, site checks or heartbeats). */
+export const EVENT_DATASETS: Dataset[] = [
+  'network.flow',
+  'network.dns',
+  'network.http',
+  'network.tls',
+  'network.ssh',
+  'syslog',
+];
+const OPEN: Filter = { field: 'edu.alert.status', op: 'in', values: ['new', 'acknowledged'] };
+const NICE_INTERVALS = [
+  60_000, 300_000, 600_000, 1_800_000, 3_600_000, 10_800_000, 21_600_000, 43_200_000, 86_400_000, 604_800_000,
+];
+
+function buckets(r: AggResult | undefined): { key: string | number; count: number }[] {
+  return r && 'buckets' in r ? r.buckets : [];
+}
+
+export interface RiskRow {
+  orgId: string;
+  name: string;
+  level: OrgLevel;
+  parentId: string | null;
+  score: number;
+  open: number;
+  bySeverity: Record<Severity, number>;
+}
+
+export const postureRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.get<{ Querystring: { from?: string; to?: string; orgId?: string; interval?: number } }>(
+    '/api/posture',
+    {
+      config: { permission: 'posture:read' },
+      schema: {
+        tags: ['posture'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ...timeProps,
+            ...orgIdProp,
+            interval: { type: 'integer', minimum: 1000, description: 'trend bucket in ms; default ~48 buckets' },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const auth = authOf(req);
+      const orgIds = scopeIds(ctx, req, req.query.orgId);
+      const { from, to } = timeRange(ctx, req.query);
+      const intervalMs = req.query.interval ?? NICE_INTERVALS.find((i) => (to - from) / i <= 60) ?? 604_800_000;
+      const store: EventStore = ctx.store;
+      const midnight = new Date(ctx.now());
+      midnight.setHours(0, 0, 0, 0);
+
+      // Open alerts per severity and organisation: the KPI and the risk ranking.
+      const openBySeverity = zeroBySeverity();
+      const perOrg = new Map<string, Record<Severity, number>>();
+      for (const sev of SEVERITIES) {
+        const r = await store.search({
+          datasets: ['alert'],
+          orgIds,
+          filters: [OPEN, { field: 'rule.level', op: 'eq', value: sev }],
+          size: 0,
+          aggs: { org: { type: 'terms', field: 'organization.id', size: orgIds.length + 1 } },
+        });
+        openBySeverity[sev] = r.total;
+        for (const b of buckets(r.aggs.org)) {
+          const row = perOrg.get(String(b.key)) ?? zeroBySeverity();
+          row[sev] = b.count;
+          perOrg.set(String(b.key), row);
+        }
+      }
+
+      const today = await store.search({
+        datasets: ['alert'],
+        orgIds,
+        from: midnight.getTime(),
+        to: ctx.now() + 1,
+        size: 0,
+        aggs: { sev: { type: 'terms', field: 'rule.level', size: 10 } },
+      });
+      const inRange = await store.search({
+        datasets: ['alert'],
+        orgIds,
+        from,
+        to,
+        size: 0,
+        aggs: {
+          trend: { type: 'date_histogram', field: '@timestamp', intervalMs },
+          sev: { type: 'terms', field: 'rule.level', size: 10 },
+          tactics: { type: 'terms', field: 'threat.tactic.name', size: 20 },
+          rules: { type: 'terms', field: 'rule.id', size: 10 },
+          assets: { type: 'terms', field: 'destination.ip', size: 10 },
+          sources: { type: 'terms', field: 'source.ip', size: 10 },
+        },
+      });
+      const events = await store.search({
+        datasets: EVENT_DATASETS,
+        orgIds,
+        from,
+        to,
+        size: 0,
+        aggs: { trend: { type: 'date_histogram', field: '@timestamp', intervalMs } },
+      });
+
+      const topRules = [];
+      for (const b of buckets(inRange.aggs.rules)) {
+        const one = await store.search({
+          datasets: ['alert'],
+          orgIds,
+          from,
+          to,
+          filters: [{ field: 'rule.id', op: 'eq', value: String(b.key) }],
+          size: 1,
+        });
+        topRules.push({ id: String(b.key), name: one.hits[0]?.rule?.name ?? String(b.key), count: b.count });
+      }
+
+      const trendMap = new Map<number, { alerts: number; events: number }>();
+      for (let t = Math.floor(from / intervalMs) * intervalMs; t < to; t += intervalMs)
+        trendMap.set(t, { alerts: 0, events: 0 });
+      for (const b of buckets(inRange.aggs.trend))
+        trendMap.set(Number(b.key), { ...(trendMap.get(Number(b.key)) ?? { events: 0 }), alerts: b.count });
+      for (const b of buckets(events.aggs.trend))
+        trendMap.set(Number(b.key), { ...(trendMap.get(Number(b.key)) ?? { alerts: 0 }), events: b.count });
+
+      const todayBySeverity = zeroBySeverity();
+      for (const b of buckets(today.aggs.sev))
+        if (String(b.key) in todayBySeverity) todayBySeverity[b.key as Severity] = b.count;
+
+      const collectors = await latestCollectors(store, {
+        orgIds,
+        withOrgless: auth.isRoot && !req.query.orgId,
+        now: ctx.now(),
+        downAfterS: ctx.config.collectorDownAfterSeconds,
+      });
+
+      return {
+        from: new Date(from).toISOString(),
+        to: new Date(to).toISOString(),
+        intervalMs,
+        kpis: {
+          alertsOpen: { total: Object.values(openBySeverity).reduce((a, b) => a + b, 0), bySeverity: openBySeverity },
+          alertsNewToday: { total: today.total, bySeverity: todayBySeverity },
+          eventsPerSecond: Math.round((events.total / ((to - from) / 1000)) * 100) / 100,
+          events: events.total,
+          collectorsUp: collectors.filter((c) => c.up).length,
+          collectorsTotal: collectors.length,
+        },
+        trend: [...trendMap.entries()]
+          .sort((a, b) => a[0] - b[0])
+          .map(([t, v]) => ({ t: new Date(t).toISOString(), ...v })),
+        severity: SEVERITIES.map((key) => ({
+          key,
+          count: buckets(inRange.aggs.sev).find((b) => b.key === key)?.count ?? 0,
+        })),
+        tactics: buckets(inRange.aggs.tactics).map((b) => ({ key: String(b.key), count: b.count })),
+        topRules,
+        topAssets: buckets(inRange.aggs.assets).map((b) => ({ key: String(b.key), count: b.count })),
+        topSources: buckets(inRange.aggs.sources).map((b) => ({ key: String(b.key), count: b.count })),
+        risk: riskRanking(ctx, orgIds, perOrg),
+      };
+    },
+  );
+};
+
+/** Each node's own open alerts plus its children's, scored by severity weight. */
+function riskRanking(ctx: AppContext, orgIds: string[], perOrg: Map<string, Record<Severity, number>>): RiskRow[] {
+  const nodes = orgIds.map((id) => ctx.state.orgs.get(id)!).filter(Boolean);
+  const rows = new Map<string, RiskRow>(
+    nodes.map((n) => [
+      n.id,
+      {
+        orgId: n.id,
+        name: n.name,
+        level: n.level,
+        parentId: n.parentId,
+        score: 0,
+        open: 0,
+        bySeverity: { ...(perOrg.get(n.id) ?? zeroBySeverity()) },
+      },
+    ]),
+  );
+  const depth = { school: 0, city: 1, province: 2 } as const;
+  for (const n of [...nodes].sort((a, b) => depth[a.level] - depth[b.level])) {
+    const row = rows.get(n.id)!;
+    const parent = n.parentId ? rows.get(n.parentId) : undefined;
+    if (parent) for (const s of SEVERITIES) parent.bySeverity[s] += row.bySeverity[s];
+  }
+  for (const row of rows.values()) {
+    row.open = SEVERITIES.reduce((a, s) => a + row.bySeverity[s], 0);
+    row.score = SEVERITIES.reduce((a, s) => a + row.bySeverity[s] * RISK_WEIGHT[s], 0);
+  }
+  return [...rows.values()].sort((a, b) => b.score - a.score || a.orgId.localeCompare(b.orgId));
+}

@@ -1,4 +1,169 @@
+/** Search over stored events by time, organisation and field filters, with a field sidebar of top values. */
+import { DATASETS, type Dataset, type Filter } from '@edusentry/core';
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppContext } from '../context';
+import { paging, scopeIds, timeRange, type AppContext } from '../context';
+import { apiError } from '../errors';
+import { orgIdProp, pagingProps, timeProps } from '../schemas';
 
-export const searchRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async () => {};
+const FIELD = { type: 'string', pattern: '^@?[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*$', maxLength: 100 } as const;
+const OPS = ['eq', 'neq', 'prefix', 'contains', 'exists', 'missing', 'cidr', 'gte', 'lte'] as const;
+type Op = (typeof OPS)[number];
+
+export const SIDEBAR_FIELDS = [
+  'event.dataset',
+  'organization.id',
+  'source.ip',
+  'destination.ip',
+  'destination.port',
+  'network.protocol',
+  'user.name',
+  'url.domain',
+];
+export const KNOWN_FIELDS = [
+  '@timestamp',
+  'event.dataset',
+  'event.kind',
+  'event.action',
+  'event.outcome',
+  'event.severity',
+  'organization.id',
+  'observer.id',
+  'source.ip',
+  'source.port',
+  'destination.ip',
+  'destination.port',
+  'network.transport',
+  'network.protocol',
+  'network.direction',
+  'network.bytes',
+  'network.community_id',
+  'dns.question.name',
+  'url.original',
+  'url.domain',
+  'http.request.method',
+  'http.response.status_code',
+  'user_agent.original',
+  'tls.client.server_name',
+  'tls.client.ja3',
+  'log.syslog.hostname',
+  'log.syslog.appname',
+  'message',
+  'user.name',
+  'rule.id',
+  'rule.name',
+  'rule.level',
+  'edu.alert.status',
+];
+
+interface SearchBody {
+  from?: string;
+  to?: string;
+  datasets?: Dataset[];
+  orgId?: string;
+  text?: string;
+  filters?: { field: string; op: Op; value?: string | number }[];
+  sort?: { field: string; order: 'asc' | 'desc' };
+  page?: number;
+  pageSize?: number;
+  fields?: string[];
+}
+
+export const searchRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.post<{ Body: SearchBody }>(
+    '/api/search',
+    {
+      config: { permission: 'search:read' },
+      schema: {
+        tags: ['search'],
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ...timeProps,
+            ...pagingProps,
+            ...orgIdProp,
+            datasets: { type: 'array', maxItems: 20, items: { type: 'string', enum: Object.keys(DATASETS) } },
+            text: { type: 'string', maxLength: 200 },
+            filters: {
+              type: 'array',
+              maxItems: 20,
+              items: {
+                type: 'object',
+                required: ['field', 'op'],
+                additionalProperties: false,
+                properties: {
+                  field: FIELD,
+                  op: { type: 'string', enum: [...OPS] },
+                  value: { type: ['string', 'number'] },
+                },
+              },
+            },
+            sort: {
+              type: 'object',
+              required: ['field', 'order'],
+              additionalProperties: false,
+              properties: { field: FIELD, order: { type: 'string', enum: ['asc', 'desc'] } },
+            },
+            fields: { type: 'array', maxItems: 20, items: FIELD },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const b = req.body ?? {};
+      const orgIds = scopeIds(ctx, req, b.orgId);
+      const { from, to } = timeRange(ctx, b);
+      const p = paging(b);
+      const filters: Filter[] = (b.filters ?? []).map((f, i) => {
+        const needsValue = f.op !== 'exists' && f.op !== 'missing';
+        if (needsValue && (f.value === undefined || f.value === ''))
+          throw apiError('EDU_ERR_VALIDATION', `body/filters/${i}/value is required for op ${f.op}`);
+        const v = f.value!;
+        switch (f.op) {
+          case 'exists':
+          case 'missing':
+            return { field: f.field, op: f.op };
+          case 'gte':
+            return { field: f.field, op: 'range', gte: v };
+          case 'lte':
+            return { field: f.field, op: 'range', lte: v };
+          case 'prefix':
+          case 'contains':
+            return { field: f.field, op: f.op, value: String(v) };
+          case 'cidr':
+            if (!/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(String(v)))
+              throw apiError('EDU_ERR_VALIDATION', `body/filters/${i}/value "${v}" is not a CIDR block`);
+            return { field: f.field, op: 'cidr', value: String(v) };
+          default:
+            return { field: f.field, op: f.op, value: v };
+        }
+      });
+      const fields = b.fields ?? SIDEBAR_FIELDS;
+      const res = await ctx.store.search({
+        datasets: b.datasets,
+        from,
+        to,
+        orgIds,
+        filters,
+        text: b.text || undefined,
+        sort: [b.sort ?? { field: '@timestamp', order: 'desc' }],
+        size: p.limit,
+        offset: p.offset,
+        aggs: Object.fromEntries(fields.map((f, i) => [`f${i}`, { type: 'terms', field: f, size: 5 }])),
+      });
+      const sidebar = fields.map((field, i) => {
+        const agg = res.aggs[`f${i}`];
+        return {
+          field,
+          top: agg && 'buckets' in agg ? agg.buckets.map((bk) => ({ value: bk.key, count: bk.count })) : [],
+        };
+      });
+      return { total: res.total, page: p.page, pageSize: p.pageSize, items: res.hits, sidebar };
+    },
+  );
+
+  app.get('/api/search/fields', { config: { permission: 'search:read' }, schema: { tags: ['search'] } }, async () => ({
+    datasets: Object.keys(DATASETS),
+    fields: KNOWN_FIELDS,
+  }));
+};
