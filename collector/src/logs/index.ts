@@ -1,1 +1,20 @@
 export * from './flow';
+export { logsConfigSchema, type LogsConfig } from './config';
+export { parseSyslog, FACILITIES, SEVERITIES, type SyslogMessage, type ParseOptions } from './syslog/parse';
+export { lineToEvent, senderObserver, type LogEventOptions } from './syslog/to-event';
+export {
+  PARSERS,
+  parserByName,
+  selectParser,
+  parseDeviceLine,
+  type DeviceParser,
+  type ParsedLog,
+  type Binding,
+} from './parsers';
+export { Attribution } from './attribution';
+export { SyslogFramer } from './receivers/framing';
+export { SyslogUdpReceiver } from './receivers/syslog-udp';
+export { SyslogTcpReceiver } from './receivers/syslog-tcp';
+export { FlowUdpReceiver } from './receivers/flow-udp';
+export type { Receiver, EmitEvents } from './receivers/types';
+export { followFiles, type FollowOptions } from './file-follower';

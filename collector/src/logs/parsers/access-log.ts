@@ -1,0 +1,75 @@
+/**
+ * Web server access logs in the combined format (nginx's default "combined",
+ * Apache's LogFormat "combined") and the common format without referrer/agent.
+ * Sets url.*, http.*, user_agent.original and source.ip so the web-attack Sigma
+ * rules can match.
+ */
+import type { DeviceParser, ParsedLog } from './types';
+import { compact, ip, int } from './util';
+
+const LINE =
+  /^(\S+) \S+ (\S+) \[([^\]]+)\] "(\S+) (\S+?)(?: (HTTP\/[\d.]+))?" (\d{3}) (\d+|-)(?: "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)")?/;
+const MONTHS: Record<string, string> = {
+  Jan: '01',
+  Feb: '02',
+  Mar: '03',
+  Apr: '04',
+  May: '05',
+  Jun: '06',
+  Jul: '07',
+  Aug: '08',
+  Sep: '09',
+  Oct: '10',
+  Nov: '11',
+  Dec: '12',
+};
+
+/** "10/Oct/2000:13:55:36 -0700" → ISO. */
+export function clfTime(s: string): string | undefined {
+  const m = /^(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-]\d{2})(\d{2})$/.exec(s);
+  if (!m || !MONTHS[m[2]]) return undefined;
+  const t = Date.parse(`${m[3]}-${MONTHS[m[2]]}-${m[1]}T${m[4]}:${m[5]}:${m[6]}${m[7]}:${m[8]}`);
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+}
+
+function accessLog(name: string, product: string): DeviceParser {
+  return {
+    name,
+    vendor: name === 'nginx' ? 'F5' : 'Apache',
+    product,
+    programs: [name, name === 'apache' ? 'httpd' : 'nginx'],
+    matches: (m) => LINE.test(m),
+    parse(m): ParsedLog | undefined {
+      const r = LINE.exec(m);
+      if (!r) return undefined;
+      const [, client, user, time, method, target, version, status, size, referrer, agent] = r;
+      const q = target.indexOf('?');
+      const path = q >= 0 ? target.slice(0, q) : target;
+      const query = q >= 0 ? target.slice(q + 1) : undefined;
+      const code = Number(status);
+      return {
+        fields: compact({
+          '@timestamp': clfTime(time),
+          event: {
+            category: ['web'],
+            type: ['access'],
+            action: method.toLowerCase(),
+            outcome: code < 400 ? 'success' : 'failure',
+          },
+          source: { ip: ip(client), address: client },
+          user: user !== '-' ? { name: user } : undefined,
+          url: { original: target, path, query },
+          http: {
+            version: version?.slice(5),
+            request: { method, referrer: referrer && referrer !== '-' ? referrer : undefined },
+            response: { status_code: code, body: { bytes: int(size === '-' ? undefined : size) } },
+          },
+          user_agent: agent && agent !== '-' ? { original: agent } : undefined,
+        }),
+      };
+    },
+  };
+}
+
+export const nginx = accessLog('nginx', 'nginx');
+export const apache = accessLog('apache', 'httpd');

@@ -1,0 +1,33 @@
+/** FortiGate (FortiOS) key=value logs: type=traffic/utm/event, per Fortinet's "FortiOS Log Message Reference". */
+import type { DeviceParser, ParsedLog } from './types';
+import { compact, decision, int, ip, keyValues, port, transport } from './util';
+
+export const fortigate: DeviceParser = {
+  name: 'fortigate',
+  vendor: 'Fortinet',
+  product: 'FortiGate',
+  matches: (m) => /\blogid="?\d{10}"?/.test(m) && /\btype="?\w+"?/.test(m),
+  parse(m): ParsedLog | undefined {
+    const kv = keyValues(m);
+    if (!kv.logid) return undefined;
+    const d = decision(kv.action);
+    const ts = kv.eventtime ? Number(kv.eventtime) : undefined;
+    return {
+      fields: compact({
+        '@timestamp': ts ? new Date(ts > 1e15 ? ts / 1e6 : ts > 1e12 ? ts : ts * 1000).toISOString() : undefined,
+        event: { category: ['network'], type: d.type, action: kv.action, outcome: d.outcome, code: kv.logid },
+        source: { ip: ip(kv.srcip), port: port(kv.srcport), bytes: int(kv.sentbyte), packets: int(kv.sentpkt) },
+        destination: { ip: ip(kv.dstip), port: port(kv.dstport), bytes: int(kv.rcvdbyte), packets: int(kv.rcvdpkt) },
+        network: { transport: transport(kv.proto), protocol: kv.service?.toLowerCase() || undefined },
+        observer: {
+          name: kv.devname,
+          ingress: { interface: { name: kv.srcintf } },
+          egress: { interface: { name: kv.dstintf } },
+        },
+        user: kv.user ? { name: kv.user } : undefined,
+        rule: kv.policyid ? { id: kv.policyid, name: kv.policyname } : undefined,
+        url: kv.hostname || kv.url ? { domain: kv.hostname, original: kv.url } : undefined,
+      }),
+    };
+  },
+};

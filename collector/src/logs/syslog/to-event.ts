@@ -1,0 +1,80 @@
+/**
+ * A received syslog line (or a log-file line) → ECS LogEvent (dataset syslog):
+ * syslog header into log.syslog.*, then the device parser's fields merged in. A line
+ * no parser recognises stays a generic syslog event. The id is a hash of the source
+ * and the raw line, so a line sent again (retry, replay) is stored once.
+ */
+import { deepMerge, eventId, type EcsEvent, type LogEvent, type Observer, type Organization } from '@edusentry/core';
+import type { Attribution } from '../attribution';
+import { parseDeviceLine, type ParserSelection } from '../parsers';
+import { FACILITIES, parseSyslog, SEVERITIES, type ParseOptions } from './parse';
+
+export interface LogEventOptions extends ParseOptions, ParserSelection {
+  organization?: Organization;
+  observer?: Observer;
+  attribution?: Attribution;
+  /** Lines from files are not syslog: skip header parsing. */
+  plain?: boolean;
+  /** Where the line came from: "udp", "tcp", "tls" or the file path. */
+  input?: string;
+  /** Per-source RFC 3164 zone offsets (minutes), by source address. */
+  tzBySource?: Record<string, number>;
+}
+
+export function lineToEvent(raw: string, source: string, receivedMs: number, o: LogEventOptions = {}): LogEvent {
+  const tz = o.tzBySource?.[source] ?? o.tzOffsetMinutes;
+  const s = o.plain
+    ? { message: raw.replace(/\r?\n$/, ''), format: 'raw' as const }
+    : parseSyslog(raw, { now: receivedMs, tzOffsetMinutes: tz });
+  const m = s as ReturnType<typeof parseSyslog>;
+  const ev: LogEvent = {
+    '@timestamp': m.timestamp ?? new Date(receivedMs).toISOString(),
+    event: {
+      id: eventId(`syslog:${source}`, raw),
+      kind: 'event',
+      dataset: 'syslog',
+      module: 'syslog',
+      original: raw.length <= 8192 ? raw : undefined,
+    },
+    message: m.message,
+    observer: { ...o.observer },
+    ...(o.organization ? { organization: o.organization } : {}),
+  };
+  if (!ev.event.original) delete ev.event.original;
+  if (!o.plain) {
+    const sys: NonNullable<NonNullable<LogEvent['log']>['syslog']> = {};
+    if (m.priority !== undefined) {
+      sys.priority = m.priority;
+      sys.facility = { code: m.facility, name: FACILITIES[m.facility!] };
+      sys.severity = { code: m.severity, name: SEVERITIES[m.severity!] };
+    }
+    if (m.hostname) sys.hostname = m.hostname;
+    if (m.appname) sys.appname = m.appname;
+    if (m.procid) sys.procid = m.procid;
+    if (m.msgid) sys.msgid = m.msgid;
+    if (m.version) sys.version = String(m.version);
+    if (m.structuredData) sys.structured_data = m.structuredData;
+    ev.log = { syslog: sys };
+    if (m.appname)
+      ev.process = { name: m.appname, ...(m.procid && /^\d+$/.test(m.procid) ? { pid: Number(m.procid) } : {}) };
+    if (m.hostname) ev.host = { name: m.hostname };
+    if (m.severity !== undefined) ev.log.level = SEVERITIES[m.severity];
+  } else if (o.input) ev.log = { file: { path: o.input } };
+  const { parser, parsed } = parseDeviceLine(m.message, source, m.appname, o);
+  if (parser && parsed) {
+    const merged = deepMerge(ev as unknown as Record<string, unknown>, parsed.fields) as unknown as LogEvent;
+    merged.event.id = ev.event.id;
+    merged.event.dataset = 'syslog';
+    merged.event.module = parser.name;
+    merged.observer = { ...merged.observer, vendor: parser.vendor, product: parser.product };
+    if (parsed.binding && o.attribution) o.attribution.learn(parsed.binding, Date.parse(merged['@timestamp']));
+    if (o.attribution && (merged.url || merged.source?.ip)) o.attribution.enrich(merged as unknown as EcsEvent);
+    return merged;
+  }
+  return ev;
+}
+
+/** Observer for a syslog sender (the device), merged over the collector's own. */
+export function senderObserver(base: Observer | undefined, sender: string): Observer {
+  return { ...base, ip: sender };
+}
