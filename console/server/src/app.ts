@@ -184,6 +184,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
     state.close();
   });
   if (opts.live !== false) attachLive(app, ctx);
+  else app.decorate('io', null);
   return app;
 }
 

@@ -1,0 +1,149 @@
+import type { AddressInfo } from 'node:net';
+import type { HeartbeatEvent } from '@edusentry/core';
+import { io as connect, type Socket } from 'socket.io-client';
+import { alert, docs, harness, T0, type Harness, type Session } from './helpers';
+
+let h: Harness;
+let url: string;
+const sockets: Socket[] = [];
+
+beforeAll(async () => {
+  h = await harness({ live: true });
+  await h.app.listen({ port: 0, host: '127.0.0.1' });
+  url = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  for (const s of sockets) s.close();
+  await h.close();
+});
+
+interface Client {
+  username: string;
+  session: Session;
+  socket: Socket;
+  got: { event: string; payload: any }[];
+}
+
+async function client(username: string): Promise<Client> {
+  const session = await h.login(username);
+  const socket = connect(url, {
+    path: '/socket.io',
+    transports: ['websocket'],
+    extraHeaders: { cookie: session.cookie },
+    reconnection: false,
+  });
+  sockets.push(socket);
+  const c: Client = { username, session, socket, got: [] };
+  socket.onAny((event, payload) => c.got.push({ event, payload }));
+  await new Promise<void>((resolve, reject) => {
+    socket.on('connect', () => resolve());
+    socket.on('connect_error', reject);
+  });
+  return c;
+}
+
+/** Resolves once every client has received a server broadcast sent after everything before it (per-socket order is kept). */
+async function barrier(clients: Client[]): Promise<void> {
+  const waits = clients.map((c) => new Promise<void>((resolve) => c.socket.once('test:barrier', () => resolve())));
+  h.app.io!.emit('test:barrier');
+  await Promise.all(waits);
+}
+
+const ALL = [
+  'school_officer.s1',
+  'school_officer.s2',
+  'city_monitor.c1',
+  'city_monitor.c2',
+  'province_monitor.p1',
+  'auditor.s1',
+  'sys_admin.p1',
+  'sec_admin.p1',
+  'audit_admin.p1',
+];
+
+describe('socket.io push', () => {
+  it('refuses a connection without a valid session', async () => {
+    const anon = connect(url, {
+      path: '/socket.io',
+      transports: ['websocket'],
+      reconnection: false,
+      extraHeaders: { cookie: 'edu_session=forged' },
+    });
+    sockets.push(anon);
+    const err = await new Promise<Error>((resolve) => anon.on('connect_error', resolve));
+    expect(err.message).toBe('EDU_ERR_AUTH_REQUIRED');
+  });
+
+  it('pushes new alerts, alert changes and heartbeats to exactly the users allowed to see them', async () => {
+    const clients = await Promise.all(ALL.map(client));
+    const by = Object.fromEntries(clients.map((c) => [c.username, c]));
+    const s1Alert = alert(0, 's1', { level: 'critical' });
+    const s3Alert = alert(1, 's3');
+    await h.store.write(docs(s1Alert, s3Alert));
+    h.bus.emit('alert', s1Alert);
+    h.bus.emit('alert', s3Alert);
+    const hb = {
+      '@timestamp': new Date(T0).toISOString(),
+      event: { id: 'hb1', kind: 'metric', dataset: 'collector.heartbeat' },
+      observer: { id: 'col-s2' },
+      organization: { id: 's2' },
+      edu: { collector: { uptime_s: 1, counters: {} } },
+    } as unknown as HeartbeatEvent;
+    h.bus.emit('heartbeat', hb);
+    await barrier(clients);
+    const received = (event: string, pick: (p: any) => string) =>
+      Object.fromEntries(
+        clients.map((c) => [c.username, c.got.filter((g) => g.event === event).map((g) => pick(g.payload))]),
+      );
+    expect(received('alert:new', (p) => p.organization.id)).toEqual({
+      'school_officer.s1': ['s1'],
+      'school_officer.s2': [],
+      'city_monitor.c1': ['s1'],
+      'city_monitor.c2': ['s3'],
+      'province_monitor.p1': ['s1', 's3'],
+      'auditor.s1': ['s1'],
+      'sys_admin.p1': [],
+      'sec_admin.p1': ['s1', 's3'],
+      'audit_admin.p1': [],
+    });
+    expect(by['school_officer.s1'].got.find((g) => g.event === 'alert:new')!.payload.severity).toBe('critical');
+    expect(received('collector:heartbeat', (p) => p.observerId)).toEqual({
+      'school_officer.s1': [],
+      'school_officer.s2': ['col-s2'],
+      'city_monitor.c1': ['col-s2'],
+      'city_monitor.c2': [],
+      'province_monitor.p1': ['col-s2'],
+      'auditor.s1': [],
+      'sys_admin.p1': ['col-s2'],
+      'sec_admin.p1': ['col-s2'],
+      'audit_admin.p1': [],
+    });
+
+    // A triage through the API reaches the same people as the alert itself.
+    const res = await h.req(by['school_officer.s1'].session, {
+      method: 'POST',
+      url: `/api/alerts/${s1Alert.event.id}/triage`,
+      payload: { action: 'acknowledge' },
+    });
+    expect(res.statusCode).toBe(200);
+    await barrier(clients);
+    const updated = received('alert:updated', (p) => `${p.organization.id}:${p.edu.alert.status}`);
+    expect(
+      Object.entries(updated)
+        .filter(([, v]) => v.length)
+        .map(([k]) => k)
+        .sort(),
+    ).toEqual(['auditor.s1', 'city_monitor.c1', 'province_monitor.p1', 'school_officer.s1', 'sec_admin.p1']);
+    expect(updated['city_monitor.c1']).toEqual(['s1:acknowledged']);
+  });
+
+  it('closes the sockets of a session that logs out', async () => {
+    const c = await client('school_officer.s3');
+    const ended = new Promise<any>((resolve) => c.socket.on('session:ended', resolve));
+    const gone = new Promise<void>((resolve) => c.socket.on('disconnect', () => resolve()));
+    await h.req(c.session, { method: 'POST', url: '/api/auth/logout' });
+    expect(await ended).toEqual({ reason: 'logout' });
+    await gone;
+    expect(c.socket.connected).toBe(false);
+  });
+});
