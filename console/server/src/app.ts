@@ -20,7 +20,7 @@ import { readCookie } from './auth/cookies';
 import { can } from './auth/roles';
 import { Sessions } from './auth/sessions';
 import { consoleConfig, type ConsoleConfig } from './config';
-import type { AppContext } from './context';
+import type { AppContext, RouteAccess } from './context';
 import { apiError, statusOf } from './errors';
 import { attachLive } from './live';
 import { alertRoutes } from './routes/alerts';
@@ -47,9 +47,17 @@ export interface BuildOptions {
   live?: boolean;
 }
 
+/** A registered API route and who may call it (the matrix test walks these). */
+export interface ApiRoute {
+  method: string;
+  url: string;
+  access: RouteAccess;
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
     ctx: AppContext;
+    apiRoutes: ApiRoute[];
   }
 }
 
@@ -153,6 +161,13 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
   app.addHook('onRequest', async (req) => authorise(ctx, req));
+  const apiRoutes: ApiRoute[] = [];
+  app.decorate('apiRoutes', apiRoutes);
+  app.addHook('onRoute', (r) => {
+    const methods = ([] as string[]).concat(r.method).filter((m) => m !== 'HEAD');
+    if (r.url.startsWith('/api/') && !r.url.startsWith('/api/docs'))
+      for (const method of methods) apiRoutes.push({ method, url: r.url, access: (r.config ?? {}) as RouteAccess });
+  });
 
   app.get('/api/health', { config: { public: true }, schema: { tags: ['meta'] } }, async () => ({
     ok: true,

@@ -123,7 +123,7 @@ describe('login and session', () => {
       payload: body,
     });
     expect(wrong.json().code).toBe('EDU_ERR_CSRF');
-    expect(h.app.ctx.state.orgs.all()).toHaveLength(6);
+    expect(h.app.ctx.state.orgs.all()).toHaveLength(9);
     const ok = await h.req(s, { method: 'POST', url: '/api/orgs', payload: body });
     expect(ok.statusCode).toBe(201);
   });
@@ -286,17 +286,17 @@ describe('users and organisations', () => {
     });
     expect(badLevel.json().message).toMatch(/body\/level/);
     const ok = await h.req(admin, {
-      id: 's9',
+      id: 's8',
       method: 'POST',
       url: '/api/orgs',
-      payload: { id: 's9', name: '九中', level: 'school', parentId: 'c2', cidrs: ['10.9.0.0/16', '2001:db8::/48'] },
+      payload: { id: 's8', name: '九中', level: 'school', parentId: 'c2', cidrs: ['10.9.0.0/16', '2001:db8::/48'] },
     } as never);
     expect(ok.statusCode).toBe(201);
     expect(
-      (await h.req(admin, { method: 'PATCH', url: '/api/orgs/s9', payload: { cidrs: ['10.19.0.0/16'] } })).json().cidrs,
+      (await h.req(admin, { method: 'PATCH', url: '/api/orgs/s8', payload: { cidrs: ['10.19.0.0/16'] } })).json().cidrs,
     ).toEqual(['10.19.0.0/16']);
     expect((await h.req(admin, { method: 'DELETE', url: '/api/orgs/c1' })).json().code).toBe('EDU_ERR_CONFLICT');
-    expect((await h.req(admin, { method: 'DELETE', url: '/api/orgs/s9' })).statusCode).toBe(204);
+    expect((await h.req(admin, { method: 'DELETE', url: '/api/orgs/s8' })).statusCode).toBe(204);
     const officer = await h.login('school_officer.s1');
     const tree = await h.req(officer, { method: 'GET', url: '/api/orgs' });
     expect(tree.json().items.map((o: { id: string }) => o.id)).toEqual(['s1']);

@@ -24,6 +24,9 @@ export const ORGS: OrgNode[] = [
   { id: 's1', name: '一中', level: 'school', parentId: 'c1', cidrs: ['10.1.0.0/16'] },
   { id: 's2', name: '二中', level: 'school', parentId: 'c1', cidrs: ['10.2.0.0/16'] },
   { id: 's3', name: '三中', level: 'school', parentId: 'c2', cidrs: ['10.3.0.0/16'] },
+  { id: 'p2', name: '邻省', level: 'province', parentId: null, cidrs: [] },
+  { id: 'c9', name: '九市', level: 'city', parentId: 'p2', cidrs: [] },
+  { id: 's9', name: '九中', level: 'school', parentId: 'c9', cidrs: ['10.9.0.0/16'] },
 ];
 export const SCHOOLS = ['s1', 's2', 's3'];
 
@@ -65,6 +68,7 @@ const USERS: [Role, string][] = [
   ['sec_admin', 's1'],
   ['audit_admin', 'p1'],
   ['audit_admin', 'c1'],
+  ['school_officer', 's9'],
 ];
 
 let sharedHash: Promise<string> | undefined;

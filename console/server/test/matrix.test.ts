@@ -1,0 +1,229 @@
+/**
+ * Every API route × every role × an organisation outside the user's subtree:
+ * roles without the permission are refused, and no route lets a user read or
+ * change another subtree's data. The table below must name every registered route.
+ */
+import type { AlertEvent, EcsEvent, HeartbeatEvent } from '@edusentry/core';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { can, ROLES, type Role } from '../src/auth/roles';
+import { alert, docs, getAlert, harness, httpEvent, T0, type Harness, type Session } from './helpers';
+
+/** The user of each role in the matrix, and a school outside their subtree. */
+const ACTORS: Record<Role, { username: string; outside: string; subtree: string[] }> = {
+  school_officer: { username: 'school_officer.s1', outside: 's3', subtree: ['s1'] },
+  city_monitor: { username: 'city_monitor.c1', outside: 's3', subtree: ['c1', 's1', 's2'] },
+  province_monitor: { username: 'province_monitor.p1', outside: 's9', subtree: ['p1', 'c1', 'c2', 's1', 's2', 's3'] },
+  auditor: { username: 'auditor.s1', outside: 's2', subtree: ['s1'] },
+  sys_admin: { username: 'sys_admin.c2', outside: 's1', subtree: ['c2', 's3'] },
+  sec_admin: { username: 'sec_admin.s1', outside: 's3', subtree: ['s1'] },
+  audit_admin: { username: 'audit_admin.c1', outside: 's3', subtree: ['c1', 's1', 's2'] },
+};
+
+interface Target {
+  org: string;
+  alertId: string;
+  incidentId: string;
+  userId: string;
+}
+
+type Check = (res: LightMyRequestResponse, subtree: string[]) => void;
+const denied: Check = (res) => {
+  expect([403, 404]).toContain(res.statusCode);
+  expect(['EDU_ERR_OUT_OF_SCOPE', 'EDU_ERR_NOT_FOUND']).toContain(res.json().code);
+};
+const orgsOf = (items: { organization?: { id?: string }; orgId?: string | null }[]) =>
+  items.map((i) => i.organization?.id ?? i.orgId ?? null);
+const within = (subtree: string[], ids: (string | null)[]) =>
+  expect(ids.filter((id) => id !== null && !subtree.includes(id))).toEqual([]);
+
+/** How to aim each route at the outside organisation, and what must hold of the answer. */
+const TABLE: Record<string, ((t: Target) => InjectOptions & { check?: Check }) | 'no-org'> = {
+  'POST /api/auth/login': 'no-org',
+  'POST /api/auth/logout': 'no-org',
+  'GET /api/auth/me': 'no-org',
+  'POST /api/auth/password': 'no-org',
+  'GET /api/roles': 'no-org',
+  'GET /api/health': 'no-org',
+  'GET /api/incidents/meta': 'no-org',
+  'GET /api/search/fields': 'no-org',
+  'GET /api/audit/verify': 'no-org',
+  'GET /api/users': () => ({ url: '/api/users?pageSize=200', check: (r, sub) => within(sub, orgsOf(r.json().items)) }),
+  'POST /api/users': (t) => ({
+    url: '/api/users',
+    payload: { username: 'intruder', password: 'Good-Password-1', role: 'school_officer', orgId: t.org },
+  }),
+  'GET /api/users/:id': (t) => ({ url: `/api/users/${t.userId}` }),
+  'PATCH /api/users/:id': (t) => ({ url: `/api/users/${t.userId}`, payload: { disabled: true } }),
+  'POST /api/users/:id/unlock': (t) => ({ url: `/api/users/${t.userId}/unlock` }),
+  'DELETE /api/users/:id': (t) => ({ url: `/api/users/${t.userId}` }),
+  'GET /api/orgs': () => ({
+    url: '/api/orgs',
+    check: (r, sub) =>
+      within(
+        sub,
+        r.json().items.map((o: { id: string }) => o.id),
+      ),
+  }),
+  'GET /api/orgs/:id': (t) => ({ url: `/api/orgs/${t.org}` }),
+  'POST /api/orgs': () => ({ url: '/api/orgs', payload: { name: 'x', level: 'school', parentId: 'c9' } }),
+  'PATCH /api/orgs/:id': (t) => ({ url: `/api/orgs/${t.org}`, payload: { cidrs: ['0.0.0.0/0'] } }),
+  'DELETE /api/orgs/:id': (t) => ({ url: `/api/orgs/${t.org}` }),
+  'GET /api/alerts': (t) => ({ url: `/api/alerts?orgId=${t.org}` }),
+  'GET /api/alerts/:id': (t) => ({ url: `/api/alerts/${t.alertId}` }),
+  'GET /api/alerts/:id/history': (t) => ({ url: `/api/alerts/${t.alertId}/history` }),
+  'POST /api/alerts/:id/triage': (t) => ({
+    url: `/api/alerts/${t.alertId}/triage`,
+    payload: { action: 'close', reason: 'x' },
+  }),
+  'POST /api/alerts/:id/notes': (t) => ({ url: `/api/alerts/${t.alertId}/notes`, payload: { text: 'x' } }),
+  'POST /api/alerts/bulk': (t) => ({
+    url: '/api/alerts/bulk',
+    payload: { ids: [t.alertId], action: 'close', reason: 'x' },
+    check: (r) => {
+      expect(r.json().updated).toEqual([]);
+      expect(r.json().failed[0].code).toBe('EDU_ERR_NOT_FOUND');
+    },
+  }),
+  'GET /api/incidents': (t) => ({ url: `/api/incidents?orgId=${t.org}` }),
+  'POST /api/incidents': (t) => ({
+    url: '/api/incidents',
+    payload: { title: 'x', grade: '一般', category: '其他', orgId: t.org },
+  }),
+  'GET /api/incidents/:id': (t) => ({ url: `/api/incidents/${t.incidentId}` }),
+  'PATCH /api/incidents/:id': (t) => ({ url: `/api/incidents/${t.incidentId}`, payload: { status: 'closed' } }),
+  'POST /api/incidents/:id/timeline': (t) => ({
+    url: `/api/incidents/${t.incidentId}/timeline`,
+    payload: { kind: 'note', text: 'x' },
+  }),
+  'POST /api/incidents/:id/alerts': (t) => ({
+    url: `/api/incidents/${t.incidentId}/alerts`,
+    payload: { alertIds: [t.alertId] },
+  }),
+  'GET /api/posture': (t) => ({ url: `/api/posture?orgId=${t.org}` }),
+  'POST /api/search': (t) => ({ url: '/api/search', payload: { orgId: t.org } }),
+  'GET /api/collectors': (t) => ({ url: `/api/collectors?orgId=${t.org}` }),
+  'GET /api/audit': () => ({ url: '/api/audit?pageSize=200', check: (r, sub) => within(sub, orgsOf(r.json().items)) }),
+};
+
+/** Unscoped reads whose answers must contain nothing of another subtree. */
+const LEAKS: { route: string; req: InjectOptions; orgs: (body: any) => (string | null)[] }[] = [
+  { route: 'GET /api/alerts', req: { url: '/api/alerts?pageSize=200' }, orgs: (b) => orgsOf(b.items) },
+  { route: 'GET /api/incidents', req: { url: '/api/incidents?pageSize=200' }, orgs: (b) => orgsOf(b.items) },
+  {
+    route: 'GET /api/posture',
+    req: { url: '/api/posture' },
+    orgs: (b) => b.risk.map((r: { orgId: string }) => r.orgId),
+  },
+  {
+    route: 'POST /api/search',
+    req: { url: '/api/search', payload: { pageSize: 200, fields: ['organization.id'] } },
+    orgs: (b) => [...orgsOf(b.items), ...b.sidebar[0].top.map((t: { value: string }) => t.value)],
+  },
+  {
+    route: 'GET /api/collectors',
+    req: { url: '/api/collectors' },
+    orgs: (b) => orgsOf(b.items).filter((o) => o !== null),
+  },
+];
+
+let h: Harness;
+const targets: Record<string, Target> = {};
+const sessions = {} as Record<Role, Session>;
+
+beforeAll(async () => {
+  h = await harness();
+  const all = ['s1', 's2', 's3', 's9'];
+  const events: EcsEvent[] = [];
+  for (const [i, org] of all.entries()) {
+    const a = alert(i, org, { dst: `10.${org.slice(1)}.0.1` });
+    const hb = {
+      '@timestamp': new Date(T0 - 5000).toISOString(),
+      event: { id: `hb-${org}`, kind: 'metric', dataset: 'collector.heartbeat' },
+      observer: { id: `col-${org}` },
+      organization: { id: org },
+      edu: { collector: { uptime_s: 1, counters: {} } },
+    } as unknown as HeartbeatEvent;
+    events.push(...docs(a, httpEvent(i, org), hb as unknown as EcsEvent));
+    const officer = h.app.ctx.state.users.byUsername(`school_officer.${org}`)!;
+    const inc = h.app.ctx.state.incidents.create({
+      title: `incident ${org}`,
+      grade: '一般',
+      category: '其他',
+      orgId: org,
+      createdBy: officer.username,
+      alertIds: [a.event.id],
+    });
+    targets[org] = { org, alertId: a.event.id, incidentId: inc.id, userId: officer.id };
+  }
+  await h.store.write(events);
+  // Activity in every school so the audit trail has records of each.
+  for (const org of all) await h.login(`school_officer.${org}`);
+  for (const role of ROLES) sessions[role] = await h.login(ACTORS[role].username);
+});
+afterAll(() => h.close());
+
+describe('route × role × outside organisation', () => {
+  it('the table names every registered route', () => {
+    const registered = h.app.apiRoutes.map((r) => `${r.method} ${r.url}`).sort();
+    expect(Object.keys(TABLE).sort()).toEqual(registered);
+  });
+
+  for (const role of ROLES) {
+    it(`${role}: refused where the role lacks the permission, denied outside its subtree elsewhere`, async () => {
+      const actor = ACTORS[role];
+      const t = targets[actor.outside];
+      for (const route of h.app.apiRoutes) {
+        const key = `${route.method} ${route.url}`;
+        const entry = TABLE[key];
+        if (entry === 'no-org' || route.access.public || route.access.anyRole) continue;
+        const { check, ...opts } = entry(t);
+        const res = await h.req(sessions[role], { method: route.method as InjectOptions['method'], ...opts });
+        const allowed = can(role, route.access.permission!);
+        try {
+          if (!allowed) {
+            expect(res.statusCode).toBe(403);
+            expect(res.json().code).toBe('EDU_ERR_FORBIDDEN');
+          } else {
+            (check ?? denied)(res, actor.subtree);
+          }
+        } catch (err) {
+          throw new Error(`${role} ${key}: ${res.statusCode} ${res.body}\n${(err as Error).message}`);
+        }
+      }
+      // Nothing outside changed.
+      const a = await getAlert(h.store, t.alertId);
+      expect(a.edu.alert.status).toBe('new');
+      expect(h.app.ctx.state.incidents.get(t.incidentId)!.status).toBe('open');
+      expect(h.app.ctx.state.users.byId(t.userId)!.disabled).toBe(false);
+      expect(h.app.ctx.state.orgs.get(t.org)!.cidrs).not.toContain('0.0.0.0/0');
+      expect(h.app.ctx.state.users.byUsername('intruder')).toBeUndefined();
+    });
+  }
+
+  it('no list or aggregation includes another subtree', async () => {
+    let checked = 0;
+    for (const role of ROLES) {
+      for (const leak of LEAKS) {
+        const route = h.app.apiRoutes.find((r) => `${r.method} ${r.url}` === leak.route)!;
+        if (!can(role, route.access.permission!)) continue;
+        const res = await h.req(sessions[role], { method: route.method as InjectOptions['method'], ...leak.req });
+        expect(res.statusCode).toBe(200);
+        const orgs = leak.orgs(res.json());
+        within(ACTORS[role].subtree, orgs);
+        if (leak.route !== 'GET /api/collectors') expect(orgs.length).toBeGreaterThan(0);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+
+  it('a school officer sees exactly their school in every number', async () => {
+    const s = sessions.school_officer;
+    const p = (await h.req(s, { method: 'GET', url: '/api/posture?from=' + (T0 - 7 * 86_400_000) })).json();
+    expect(p.kpis.alertsOpen.total).toBe(1);
+    expect(p.kpis.events).toBe(1);
+    expect(p.topAssets.map((x: { key: string }) => x.key)).toEqual(['10.1.0.1']);
+    const list = (await h.req(s, { method: 'GET', url: '/api/alerts' })).json();
+    expect(list.items.map((x: AlertEvent) => x.event.id)).toEqual([targets.s1.alertId]);
+  });
+});
