@@ -10,7 +10,8 @@ import { configSchema, type Config } from './config';
 export interface GlobalOptions {
   config?: string;
   dataDir?: string;
-  store?: string;
+  /** A kind, or `true` for a bare `--store` (write to the configured store). */
+  store?: string | boolean;
   storeUrl?: string;
   logLevel?: string;
 }
@@ -28,7 +29,10 @@ export function addGlobalOptions(cmd: Command): Command {
   return cmd
     .option('--config <file>', 'YAML configuration file', process.env.EDUSENTRY_CONFIG)
     .option('--data-dir <dir>', 'data directory (env EDUSENTRY_DATA_DIR)', process.env.EDUSENTRY_DATA_DIR)
-    .option('--store <kind>', 'event store: embedded | elasticsearch (alias opensearch)')
+    .option(
+      '--store [kind]',
+      'event store: embedded | elasticsearch (alias opensearch); bare --store on collect commands writes to the configured store',
+    )
     .option(
       '--store-url <url>',
       'Elasticsearch/OpenSearch URL (env EDUSENTRY_STORE_URL)',
@@ -40,7 +44,7 @@ export function addGlobalOptions(cmd: Command): Command {
 export function createContext(opts: GlobalOptions): Context {
   const config = loadConfig(opts.config, configSchema);
   if (opts.dataDir) config.dataDir = opts.dataDir;
-  if (opts.store) {
+  if (typeof opts.store === 'string') {
     const kind = opts.store === 'opensearch' ? 'elasticsearch' : opts.store;
     if (kind !== 'embedded' && kind !== 'elasticsearch') {
       throw new EduError('EDU_ERR_USAGE', `--store must be embedded, elasticsearch or opensearch, not "${opts.store}"`);

@@ -1,0 +1,80 @@
+/** `edusentry collect pcap <files...> [--ndjson | --store]`: captures → flows and DNS/HTTP/TLS/SSH events. */
+import { resolve } from 'node:path';
+import { EduError } from '@edusentry/core';
+import {
+  formatSummary,
+  NdjsonSink,
+  PacketPipeline,
+  ProgressLine,
+  readCaptureFile,
+  StoreSink,
+  type EventSink,
+} from '@edusentry/collector';
+import type { Command } from 'commander';
+import { leaf, parent } from '../command';
+import type { Context } from '../context';
+
+interface Opts {
+  ndjson?: boolean;
+  store?: string | boolean;
+}
+
+/** The sink chosen by --ndjson / --store (NDJSON when neither is given). */
+export async function packetSink(ctx: Context, opts: Opts): Promise<EventSink> {
+  if (opts.ndjson && opts.store) throw new EduError('EDU_ERR_USAGE', 'give either --ndjson or --store, not both');
+  if (opts.store) return new StoreSink(await ctx.store());
+  return new NdjsonSink(process.stdout);
+}
+
+export function register(program: Command): void {
+  const collect = parent(program, 'collect', 'collect events: packet captures, live capture, flow logs, syslog');
+  leaf<Opts>(
+    collect,
+    'pcap <files...>',
+    'read pcap/pcapng captures into flow and DNS/HTTP/TLS/SSH events',
+    async (ctx, files, opts) => {
+      const sink = await packetSink(ctx, opts);
+      const progress = new ProgressLine();
+      const total: Record<string, number> = {};
+      try {
+        for (const file of files) {
+          const pipeline = new PacketPipeline({
+            config: ctx.config.collector.packet,
+            organization: ctx.config.organization,
+            observer: ctx.config.observer,
+            source: `pcap:${resolve(file)}`,
+          });
+          const reader = await readCaptureFile(file, pipeline.handle, {
+            onChunk: async (pos, size) => {
+              progress.update(
+                file,
+                pos,
+                size,
+                pipeline.counters.packets,
+                pipeline.counters.flow_events + pipeline.counters.app_events,
+              );
+              await sink.push(pipeline.take());
+            },
+          });
+          pipeline.finish();
+          await sink.push(pipeline.take());
+          progress.clear();
+          if (reader.damaged)
+            ctx.log.warn(
+              { file, errors: reader.errors, packets: reader.packets },
+              'capture damaged: read up to the damage, rest skipped',
+            );
+          const counts = pipeline.snapshot();
+          for (const [k, v] of Object.entries(reader.errors)) counts[`capture_error.${k}`] = v;
+          for (const [k, v] of Object.entries(counts)) total[k] = (total[k] ?? 0) + v;
+        }
+      } finally {
+        progress.clear();
+        await sink.close();
+      }
+      process.stderr.write(formatSummary(total, sink.counters()));
+    },
+  )
+    // --store (bare or with a kind) is a global option: it sends events to the store.
+    .option('--ndjson', 'write one ECS event per line to stdout (the default)');
+}
