@@ -4,7 +4,17 @@
  * problem that names the file, the line and what is wrong. Legacy v1 collection actions
  * (`action: global|reset|repeat`) are honoured so old collections still load.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  type Document,
+  type Node,
+} from 'yaml';
 import { parseCondition } from './condition';
 import {
   SigmaError,
@@ -57,7 +67,7 @@ export function parseSigmaText(text: string, file: string): ParsedFile {
       continue;
     }
     const lines = new Map<unknown, number>();
-    const plain = toPlain(doc.contents, lines, lineAt) as Record<string, unknown>;
+    const plain = toPlain(doc.contents, lines, lineAt, doc) as Record<string, unknown>;
     const action = plain.action;
     if (action === 'global') {
       delete plain.action;
@@ -92,7 +102,13 @@ export function parseSigmaText(text: string, file: string): ParsedFile {
 }
 
 /** YAML node → plain JS, remembering the line of every mapping/sequence and key. */
-function toPlain(node: unknown, lines: Map<unknown, number>, lineAt: (o?: number) => number): unknown {
+function toPlain(
+  node: unknown,
+  lines: Map<unknown, number>,
+  lineAt: (o?: number) => number,
+  doc: Document.Parsed,
+): unknown {
+  if (isAlias(node)) return toPlain(node.resolve(doc), lines, lineAt, doc);
   if (isMap(node)) {
     const obj: Record<string, unknown> = {};
     lines.set(obj, lineAt((node as Node).range?.[0]));
@@ -101,14 +117,14 @@ function toPlain(node: unknown, lines: Map<unknown, number>, lineAt: (o?: number
       if (!isPair(pair)) continue;
       const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
       keyLines[key] = lineAt((pair.key as Node | null)?.range?.[0]);
-      obj[key] = toPlain(pair.value, lines, lineAt);
+      obj[key] = toPlain(pair.value, lines, lineAt, doc);
     }
     lines.set(keyLines, 0);
     Object.defineProperty(obj, '__lines', { value: keyLines, enumerable: false });
     return obj;
   }
   if (isSeq(node)) {
-    const arr = node.items.map((n) => toPlain(n, lines, lineAt));
+    const arr = node.items.map((n) => toPlain(n, lines, lineAt, doc));
     lines.set(arr, lineAt((node as Node).range?.[0]));
     return arr;
   }
