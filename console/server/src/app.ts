@@ -83,7 +83,15 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
     disableRequestLogging: true,
     trustProxy: false,
     bodyLimit: 1_048_576,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    ajv: {
+      customOptions: {
+        removeAdditional: false,
+        coerceTypes: 'array',
+        useDefaults: true,
+        allErrors: false,
+        allowUnionTypes: true,
+      },
+    },
     schemaErrorFormatter: (errors, dataVar) => {
       const e = errors[0];
       const where = `${dataVar}${e.instancePath ?? ''}`;

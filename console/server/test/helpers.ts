@@ -12,7 +12,8 @@ import {
   type OrgNode,
 } from '@edusentry/core';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { build, hashPassword, type BuildOptions, type Role } from '../src';
+import argon2 from 'argon2';
+import { build, type BuildOptions, type Role } from '../src';
 
 export const PASSWORD = 'Correct-Horse-9';
 export const T0 = Date.parse('2025-03-03T08:00:00.000Z');
@@ -90,7 +91,13 @@ export async function harness(opts: Partial<BuildOptions> = {}): Promise<Harness
   });
   const { state } = app.ctx;
   state.orgs.seed(ORGS);
-  const hash = await (sharedHash ??= hashPassword(PASSWORD));
+  // A cheap argon2id hash for fixture users keeps logins fast; the server's own hashes use the library defaults.
+  const hash = await (sharedHash ??= argon2.hash(PASSWORD, {
+    type: argon2.argon2id,
+    memoryCost: 4096,
+    timeCost: 2,
+    parallelism: 1,
+  }));
   for (const [role, org] of USERS)
     state.users.create({ username: userName(role, org), role, orgId: org, passwordHash: hash });
   await app.ready();
