@@ -79,8 +79,8 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   };
 
   const app = Fastify({
-    loggerInstance: log.child({ component: 'http' }) as unknown as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Per-request lines are info; the console logs warnings and errors only.
+    loggerInstance: log.child({ component: 'http' }, { level: 'warn' }) as unknown as FastifyBaseLogger,
     trustProxy: false,
     bodyLimit: 1_048_576,
     ajv: {
