@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FlowDecoder, flowsToEcs } from '../../src/logs/flow';
-import { communityId } from '../../src/logs/flow/community-id';
+import { communityId } from '../../src/packet';
 
 const DIR = join(__dirname, '../../../../shared/testdata/netflow/logstash-codec-netflow/spec/codecs');
 

@@ -1,9 +1,9 @@
 /**
- * The sampled packet header carried in sFlow flow samples: Ethernet (with 802.1Q),
- * IPv4 or IPv6, TCP/UDP ports and TCP flags. Kept minimal here; the full packet
- * decoders of collector/src/packet take over once they are exported.
+ * The sampled packet header carried in sFlow flow samples, decoded with the packet
+ * path's decodeFrame (collector/src/packet) and flattened into flow-record fields.
  */
-import { ip4, ip6, mac } from './values';
+import { DecodedPacket, decodeFrame, formatIp, LINKTYPE } from '../../packet';
+import { mac } from './values';
 
 export interface SampledHeader {
   src_mac?: string;
@@ -23,53 +23,41 @@ export interface SampledHeader {
   icmp_code?: number;
 }
 
-/** `proto` is sFlow's header_protocol: 1 = Ethernet, 11 = IPv4, 12 = IPv6. */
+/** sFlow header_protocol → link type: 1 = Ethernet, 11 = IPv4, 12 = IPv6. */
+const LINK: Record<number, number> = { 1: LINKTYPE.ETHERNET, 11: LINKTYPE.IPV4, 12: LINKTYPE.IPV6 };
+
+const pkt = new DecodedPacket();
+
 export function decodeSampledHeader(b: Buffer, proto: number): SampledHeader {
   const h: SampledHeader = {};
-  let o = 0;
-  let ethertype = proto === 11 ? 0x0800 : proto === 12 ? 0x86dd : -1;
-  if (proto === 1) {
-    if (b.length < 14) return h;
+  const link = LINK[proto];
+  if (link === undefined) return h;
+  if (link === LINKTYPE.ETHERNET && b.length >= 14) {
     h.dst_mac = mac(b, 0);
     h.src_mac = mac(b, 6);
-    ethertype = b.readUInt16BE(12);
-    o = 14;
-    while ((ethertype === 0x8100 || ethertype === 0x88a8) && o + 4 <= b.length) {
-      h.vlan ??= b.readUInt16BE(o) & 0x0fff;
-      ethertype = b.readUInt16BE(o + 2);
-      o += 4;
-    }
-    h.ethertype = ethertype;
   }
-  let l4 = -1;
-  if (ethertype === 0x0800 && o + 20 <= b.length) {
-    const ihl = (b[o] & 0x0f) * 4;
-    h.ip_version = 4;
-    h.ip_length = b.readUInt16BE(o + 2);
-    h.ttl = b[o + 8];
-    h.protocol = b[o + 9];
-    h.src_ip = ip4(b, o + 12);
-    h.dst_ip = ip4(b, o + 16);
-    const fragOff = b.readUInt16BE(o + 6) & 0x1fff;
-    if (fragOff === 0) l4 = o + ihl;
-  } else if (ethertype === 0x86dd && o + 40 <= b.length) {
-    h.ip_version = 6;
-    h.ip_length = b.readUInt16BE(o + 4) + 40;
-    h.protocol = b[o + 6];
-    h.ttl = b[o + 7];
-    h.src_ip = ip6(b, o + 8);
-    h.dst_ip = ip6(b, o + 24);
-    l4 = o + 40;
-  }
-  if (l4 >= 0) {
-    if ((h.protocol === 6 || h.protocol === 17 || h.protocol === 132) && l4 + 4 <= b.length) {
-      h.src_port = b.readUInt16BE(l4);
-      h.dst_port = b.readUInt16BE(l4 + 2);
-      if (h.protocol === 6 && l4 + 14 <= b.length) h.tcp_flags = b[l4 + 13];
-    } else if ((h.protocol === 1 || h.protocol === 58) && l4 + 2 <= b.length) {
-      h.icmp_type = b[l4];
-      h.icmp_code = b[l4 + 1];
-    }
+  // A sampled header is cut at header_size bytes, so the transport layer may be missing:
+  // keep whatever layers were decoded before the cut.
+  decodeFrame(link, b, pkt);
+  if (link === LINKTYPE.ETHERNET && pkt.etherType) h.ethertype = pkt.etherType;
+  if (pkt.vlanCount) h.vlan = pkt.vlanOuter;
+  if (pkt.ipVersion !== 4 && pkt.ipVersion !== 6) return h;
+  h.ip_version = pkt.ipVersion;
+  h.src_ip = formatIp(pkt.ipVersion, pkt.src);
+  h.dst_ip = formatIp(pkt.ipVersion, pkt.dst);
+  h.protocol = pkt.protocol;
+  h.ttl = pkt.ttl;
+  const o = pkt.ipOffset;
+  h.ip_length = pkt.ipVersion === 4 ? b.readUInt16BE(o + 2) : b.readUInt16BE(o + 4) + 40;
+  if (pkt.error) return h;
+  const p = pkt.protocol;
+  if (p === 6 || p === 17 || p === 132) {
+    h.src_port = pkt.srcPort;
+    h.dst_port = pkt.dstPort;
+    if (p === 6) h.tcp_flags = pkt.tcpFlags;
+  } else if (p === 1 || p === 58) {
+    h.icmp_type = pkt.icmpType;
+    h.icmp_code = pkt.icmpCode;
   }
   return h;
 }

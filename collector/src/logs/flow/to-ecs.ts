@@ -4,7 +4,7 @@
  * packet counts are scaled by the sampling rate (kept in edu.flow.sampling_rate).
  */
 import { eventId, type EcsEvent, type FlowEvent, type Observer, type Organization } from '@edusentry/core';
-import { communityId } from './community-id';
+import { communityId } from '../../packet';
 import type { FlowRecord } from './types';
 
 export interface FlowEcsOptions {
