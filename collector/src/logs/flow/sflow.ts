@@ -32,6 +32,22 @@ const GENERIC_COUNTERS = [
 ] as const;
 /** Sizes of the generic interface counters record (sFlow v5, counter format 1). */
 const GENERIC_SIZES = [4, 4, 8, 4, 4, 8, 4, 4, 4, 4, 4, 4, 8, 4, 4, 4, 4, 4, 4];
+/** Ethernet interface counters (counter format 2), all 32-bit. */
+const ETHERNET_COUNTERS = [
+  'dot3_alignment_errors',
+  'dot3_fcs_errors',
+  'dot3_single_collision_frames',
+  'dot3_multiple_collision_frames',
+  'dot3_sqe_test_errors',
+  'dot3_deferred_transmissions',
+  'dot3_late_collisions',
+  'dot3_excessive_collisions',
+  'dot3_internal_mac_transmit_errors',
+  'dot3_carrier_sense_errors',
+  'dot3_frame_too_longs',
+  'dot3_internal_mac_receive_errors',
+  'dot3_symbol_errors',
+] as const;
 
 export class Sflow implements FlowProtocol {
   readonly name = 'sflow' as const;
@@ -112,27 +128,43 @@ export class Sflow implements FlowProtocol {
     f.sample_pool = b.readUInt32BE(o + 4);
     f.drops = b.readUInt32BE(o + 8);
     o += 12;
+    // Interfaces: the top two bits say what the value is (0 ifIndex, 1 discard reason,
+    // 2 number of interfaces); expanded samples carry the format in a word of its own.
     if (expanded) {
+      f.input_format = b.readUInt32BE(o);
       f.input = b.readUInt32BE(o + 4);
+      f.output_format = b.readUInt32BE(o + 8);
       f.output = b.readUInt32BE(o + 12);
       o += 16;
     } else {
-      f.input = b.readUInt32BE(o) & 0x3fffffff;
-      f.output = b.readUInt32BE(o + 4) & 0x3fffffff;
+      const input = b.readUInt32BE(o);
+      const output = b.readUInt32BE(o + 4);
+      f.input_format = input >>> 30;
+      f.input = input & 0x3fffffff;
+      f.output_format = output >>> 30;
+      f.output = output & 0x3fffffff;
       o += 8;
     }
     const n = b.readUInt32BE(o);
     o += 4;
+    const records: string[] = [];
     for (let r = 0; r < n && o + 8 <= b.length; r++) {
       const format = b.readUInt32BE(o);
       const len = b.readUInt32BE(o + 4);
       const d = b.subarray(o + 8, Math.min(b.length, o + 8 + len));
+      records.push(`${format >>> 12}:${format & 0xfff}`);
       if (format === 1 && d.length >= 16) {
-        const proto = d.readUInt32BE(0);
+        f.header_protocol = d.readUInt32BE(0);
         f.frame_length = d.readUInt32BE(4);
         f.stripped = d.readUInt32BE(8);
         const hlen = d.readUInt32BE(12);
-        Object.assign(f, decodeSampledHeader(d.subarray(16, 16 + hlen), proto));
+        f.header_size = hlen;
+        Object.assign(f, decodeSampledHeader(d.subarray(16, 16 + hlen), f.header_protocol as number));
+      } else if (format === 1001 && d.length >= 16) {
+        f.src_vlan = d.readUInt32BE(0);
+        f.src_priority = d.readUInt32BE(4);
+        f.dst_vlan = d.readUInt32BE(8);
+        f.dst_priority = d.readUInt32BE(12);
       } else if (format === 3 && d.length >= 32) {
         f.ip_length ??= d.readUInt32BE(0);
         f.protocol ??= d.readUInt32BE(4);
@@ -152,6 +184,7 @@ export class Sflow implements FlowProtocol {
       }
       o += 8 + len;
     }
+    f.flow_records = records;
     return { samplingRate: rate > 0 ? rate : 1, fields: f };
   }
 
@@ -183,6 +216,8 @@ export class Sflow implements FlowProtocol {
           f[name] = size === 8 ? Number(b.readBigUInt64BE(d)) : b.readUInt32BE(d);
           d += size;
         });
+      } else if (format === 2 && d + 52 <= b.length) {
+        ETHERNET_COUNTERS.forEach((name, i) => (f[name] = b.readUInt32BE(d + i * 4)));
       }
       o += 8 + len;
     }
