@@ -7,3 +7,5 @@ export {
   type AnalyzerServiceOptions,
   type AnalyzerStats,
 } from './service/analyzer-service';
+export { hunt, type HuntOptions, type HuntResult } from './hunt';
+export { convertRule, ConversionError, type Target } from './sigma/convert';

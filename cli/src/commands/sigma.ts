@@ -4,8 +4,8 @@
  */
 import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { Detector, openRuleSet, type RuleSet } from '@edusentry/analyzer';
-import { EduError } from '@edusentry/core';
+import { convertRule, ConversionError, Detector, hunt, openRuleSet, type RuleSet } from '@edusentry/analyzer';
+import { EduError, type AlertEvent, type EcsEvent } from '@edusentry/core';
 import type { Command } from 'commander';
 import { leaf, parent } from '../command';
 import type { Context } from '../context';
@@ -103,6 +103,78 @@ export function register(program: Command): void {
   )
     .requiredOption('--rules <path>', 'rule file or folder')
     .requiredOption('--events <file>', 'NDJSON events, or - for stdin');
+
+  leaf<{ target: string }>(
+    sigma,
+    'convert [rules...]',
+    'convert rules to OpenSearch/Elasticsearch queries (NDJSON: id, title, query)',
+    async (ctx, args, opts) => {
+      if (opts.target !== 'lucene' && opts.target !== 'dsl')
+        throw new EduError('EDU_ERR_USAGE', `--target must be lucene or dsl, not "${opts.target}"`);
+      const set = load(ctx, args);
+      let failed = 0;
+      for (const r of set.rules) {
+        try {
+          const query = convertRule(r, opts.target, { placeholders: ctx.config.analyzer.placeholders });
+          process.stdout.write(
+            JSON.stringify({ id: r.rule.meta.id ?? r.key, title: r.rule.meta.title, target: opts.target, query }) +
+              '\n',
+          );
+        } catch (e) {
+          if (!(e instanceof ConversionError)) throw e;
+          failed++;
+          process.stderr.write(`not converted: ${r.rule.meta.title}: ${e.message}\n`);
+        }
+      }
+      process.stderr.write(
+        `${set.rules.length - failed} converted, ${failed} not convertible, ${set.inactive.length} inactive, ${set.problems.length} rejected\n`,
+      );
+    },
+  ).requiredOption('--target <target>', 'lucene | dsl');
+
+  leaf<{ rule?: string[]; from: string; to?: string; write?: boolean }>(
+    sigma,
+    'hunt',
+    'run rules over stored history; alerts as NDJSON on stdout',
+    async (ctx, _a, opts) => {
+      if (!opts.rule?.length) throw new EduError('EDU_ERR_USAGE', 'give the rules to hunt with: --rule <file|dir>...');
+      const set = load(ctx, opts.rule);
+      const fromMs = parseTime(opts.from, '--from');
+      const toMs = opts.to ? parseTime(opts.to, '--to') : Date.now();
+      const store = await ctx.store();
+      const found: AlertEvent[] = [];
+      const res = await hunt({
+        store,
+        storeConfig: ctx.config.store,
+        set,
+        fromMs,
+        toMs,
+        placeholders: ctx.config.analyzer.placeholders,
+        onAlert: (a) => {
+          found.push(a);
+          process.stdout.write(JSON.stringify(a) + '\n');
+        },
+      });
+      if (opts.write && found.length) await store.write(found as unknown as EcsEvent[]);
+      for (const u of res.unconverted) process.stderr.write(`not converted: ${u.rule}: ${u.reason}\n`);
+      process.stderr.write(
+        `hunt ${new Date(fromMs).toISOString()} .. ${new Date(toMs).toISOString()} on ${store.kind}: ${res.scanned} events evaluated${res.queryHits !== undefined ? ` (${res.queryHits} returned by the converted queries)` : ''}, ${res.alerts} alerts${opts.write ? ' written' : ''}\n`,
+      );
+    },
+  )
+    .option('--rule <paths...>', 'rule files or folders')
+    .requiredOption('--from <time>', 'ISO time, or relative like 24h, 7d')
+    .option('--to <time>', 'ISO time (default: now)')
+    .option('--write', 'also write the alerts to the store');
+}
+
+function parseTime(v: string, name: string): number {
+  const rel = /^(\d+)([smhdw])$/.exec(v);
+  if (rel) return Date.now() - Number(rel[1]) * { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 604800e3 }[rel[2] as 's']!;
+  const t = Date.parse(v);
+  if (Number.isNaN(t))
+    throw new EduError('EDU_ERR_USAGE', `${name} "${v}" is neither an ISO time nor a relative time like 24h`);
+  return t;
 }
 
 function load(ctx: Context, paths: string[]): RuleSet {

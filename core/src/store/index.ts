@@ -23,3 +23,4 @@ export async function openElasticStore(opts: ElasticStoreOptions): Promise<Elast
   await store.ping();
   return store;
 }
+export { fieldType, type FieldType } from './elastic-mappings';

@@ -63,12 +63,53 @@ const COMPARE = ['lt', 'lte', 'gt', 'gte'] as const;
 export interface CompileOptions {
   /** Placeholder name → values, for `expand`. */
   placeholders: Record<string, string[]>;
+  /**
+   * Evaluate as Lucene on keyword fields would (case-sensitive values, anchored regular
+   * expressions): used to explain differences with Lucene-based references, never for alerts.
+   */
+  emulate?: 'lucene';
 }
 
 /** A value after transformation modifiers: a pattern, or the raw operand of a type modifier. */
 type Val = { s: SigmaString } | { null: true };
 
-export function compileItem(item: DetectionItem, opts: CompileOptions): Predicate {
+/** A detection item after its modifiers: what to test, on which field, how. Shared by matcher and converters. */
+export type ItemSpec =
+  | { kind: 'exists'; field: string; want: boolean }
+  | {
+      kind: 'fieldref';
+      field: string;
+      refs: string[];
+      mode: 'eq' | 'startswith' | 'endswith' | 'contains';
+      cased: boolean;
+      neq: boolean;
+      all: boolean;
+    }
+  | {
+      kind: 'compare';
+      field: string;
+      op: 'eq' | 'lt' | 'lte' | 'gt' | 'gte';
+      nums: number[];
+      timePart?: TimePart;
+      neq: boolean;
+      all: boolean;
+    }
+  | { kind: 'cidr'; field: string; nets: string[]; neq: boolean; all: boolean }
+  | {
+      kind: 're';
+      field: string | null;
+      patterns: string[];
+      flags: string;
+      neq: boolean;
+      all: boolean;
+      anchored?: boolean;
+    }
+  /** `null` in values means "the field is missing or null". */
+  | { kind: 'str'; field: string | null; values: (SigmaString | null)[]; cased: boolean; neq: boolean; all: boolean };
+
+export type TimePart = (typeof TIME_PARTS)[number];
+
+export function itemSpec(item: DetectionItem, opts: CompileOptions): ItemSpec {
   const mods = item.modifiers.map((m) => m.toLowerCase());
   const line = item.line;
   const fail = (msg: string): never => {
@@ -77,96 +118,55 @@ export function compileItem(item: DetectionItem, opts: CompileOptions): Predicat
   for (const m of mods) if (!MODIFIERS.has(m)) fail(`unknown modifier "${m}"`);
   const has = (m: string) => mods.includes(m);
   const all = has('all');
+  const neq = has('neq');
   const field = item.field;
-  const cased = has('cased');
+  const cased = has('cased') || opts.emulate === 'lucene';
+  const needField = (m: string): string => field ?? fail(`${m} needs a field`);
 
   if (has('exists')) {
-    if (!field) fail('exists needs a field');
     const want = item.values[0];
     if (item.values.length !== 1 || typeof want !== 'boolean') fail('exists takes true or false');
-    return (ev) => ev.exists(field!) === want;
+    return { kind: 'exists', field: needField('exists'), want: want as boolean };
   }
-
   if (has('fieldref')) {
-    if (!field) fail('fieldref needs a field');
-    const neq = has('neq');
-    const refs = item.values.map(String);
-    const test = (ev: EventView, ref: string) => {
-      const a = cased ? ev.strings(field!) : ev.lowerStrings(field!);
-      const b = cased ? ev.strings(ref) : ev.lowerStrings(ref);
-      if (has('startswith')) return a.some((x) => b.some((y) => x.startsWith(y)));
-      if (has('endswith')) return a.some((x) => b.some((y) => x.endsWith(y)));
-      if (has('contains')) return a.some((x) => b.some((y) => x.includes(y)));
-      return a.some((x) => b.includes(x));
-    };
-    const pos: Predicate = all ? (ev) => refs.every((r) => test(ev, r)) : (ev) => refs.some((r) => test(ev, r));
-    return neq ? (ev) => !pos(ev) : pos;
+    const mode = has('startswith') ? 'startswith' : has('endswith') ? 'endswith' : has('contains') ? 'contains' : 'eq';
+    return { kind: 'fieldref', field: needField('fieldref'), refs: item.values.map(String), mode, cased, neq, all };
   }
-
   const timePart = TIME_PARTS.find((t) => has(t));
   const cmp = COMPARE.find((c) => has(c));
   if (timePart || cmp) {
-    if (!field) fail(`${timePart ?? cmp} needs a field`);
     const nums = item.values.map((v) => {
       const n = typeof v === 'number' ? v : Number(v);
       if (v === null || v === '' || !Number.isFinite(n)) fail(`"${v}" is not a number`);
       return n;
     });
-    const op = cmp ?? 'eq';
-    const neq = has('neq');
-    const extract = timePart
-      ? (x: unknown) => datePart(x, timePart)
-      : (x: unknown) => (x === null || x === '' ? NaN : Number(x));
-    const one = (ev: EventView, n: number) =>
-      ev.values(field!).some((x) => {
-        const f = extract(x);
-        if (Number.isNaN(f)) return false;
-        switch (op) {
-          case 'lt':
-            return f < n;
-          case 'lte':
-            return f <= n;
-          case 'gt':
-            return f > n;
-          case 'gte':
-            return f >= n;
-          default:
-            return f === n;
-        }
-      });
-    const pos: Predicate = all ? (ev) => nums.every((n) => one(ev, n)) : (ev) => nums.some((n) => one(ev, n));
-    return neq ? (ev) => !pos(ev) : pos;
+    return { kind: 'compare', field: needField(timePart ?? cmp!), op: cmp ?? 'eq', nums, timePart, neq, all };
   }
-
   if (has('cidr')) {
-    if (!field) fail('cidr needs a field');
-    const nets: CidrTest[] = item.values.map((v) => {
+    const nets = item.values.map(String);
+    for (const n of nets) {
       try {
-        return parseCidr(String(v));
+        parseCidr(n);
       } catch (e) {
-        return fail((e as Error).message);
+        fail((e as Error).message);
       }
-    });
-    const inAny = (ev: EventView) => ev.strings(field!).some((ip) => nets.some((n) => n(ip)));
-    const inAll = (ev: EventView) => nets.every((n) => ev.strings(field!).some((ip) => n(ip)));
-    const pos = all ? inAll : inAny;
-    return has('neq') ? (ev) => !pos(ev) : pos;
+    }
+    return { kind: 'cidr', field: needField('cidr'), nets, neq, all };
   }
-
   if (has('re')) {
     let flags = '';
     if (has('i')) flags += 'i';
     if (has('m')) flags += 'm';
     if (has('s')) flags += 's';
-    const res = item.values.map((v) => {
+    const patterns = item.values.map(String);
+    for (const p of patterns) {
       try {
-        return new RE2(String(v), flags);
+        new RE2(p, flags);
       } catch (e) {
-        return fail(`regular expression /${v}/ is not supported by RE2: ${(e as Error).message}`);
+        fail(`regular expression /${p}/ is not supported by RE2: ${(e as Error).message}`);
       }
-    });
-    const tests: StringTest[] = res.map((re) => (s) => re.test(s));
-    return valueTests(field, tests, all, has('neq'), true);
+    }
+    return { kind: 're', field, patterns, flags, neq, all, anchored: opts.emulate === 'lucene' };
   }
 
   // String, number, boolean and null values through the transformation modifiers.
@@ -189,8 +189,74 @@ export function compileItem(item: DetectionItem, opts: CompileOptions): Predicat
   if (field === null && !mods.some((m) => m === 'contains' || m === 'startswith' || m === 'endswith')) {
     vals = vals.map((v) => ('null' in v ? v : { s: normalize([ANY, ...v.s, ANY]) }));
   }
-  const tests: (StringTest | null)[] = vals.map((v) => ('null' in v ? null : compilePattern(v.s, cased)));
-  return valueTests(field, tests, all, has('neq'), cased);
+  return { kind: 'str', field, values: vals.map((v) => ('null' in v ? null : v.s)), cased, neq, all };
+}
+
+export function compileItem(item: DetectionItem, opts: CompileOptions): Predicate {
+  return specPredicate(itemSpec(item, opts));
+}
+
+function specPredicate(spec: ItemSpec): Predicate {
+  const { all } = spec as { all?: boolean };
+  const negate = (p: Predicate): Predicate => ((spec as { neq?: boolean }).neq ? (ev) => !p(ev) : p);
+  switch (spec.kind) {
+    case 'exists':
+      return (ev) => ev.exists(spec.field) === spec.want;
+    case 'fieldref': {
+      const { field, cased, mode } = spec;
+      const test = (ev: EventView, ref: string) => {
+        const a = cased ? ev.strings(field) : ev.lowerStrings(field);
+        const b = cased ? ev.strings(ref) : ev.lowerStrings(ref);
+        if (mode === 'startswith') return a.some((x) => b.some((y) => x.startsWith(y)));
+        if (mode === 'endswith') return a.some((x) => b.some((y) => x.endsWith(y)));
+        if (mode === 'contains') return a.some((x) => b.some((y) => x.includes(y)));
+        return a.some((x) => b.includes(x));
+      };
+      return negate(all ? (ev) => spec.refs.every((r) => test(ev, r)) : (ev) => spec.refs.some((r) => test(ev, r)));
+    }
+    case 'compare': {
+      const { field, op, timePart } = spec;
+      const extract = timePart
+        ? (x: unknown) => datePart(x, timePart)
+        : (x: unknown) => (x === null || x === '' ? NaN : Number(x));
+      const one = (ev: EventView, n: number) =>
+        ev.values(field).some((x) => {
+          const f = extract(x);
+          if (Number.isNaN(f)) return false;
+          switch (op) {
+            case 'lt':
+              return f < n;
+            case 'lte':
+              return f <= n;
+            case 'gt':
+              return f > n;
+            case 'gte':
+              return f >= n;
+            default:
+              return f === n;
+          }
+        });
+      return negate(all ? (ev) => spec.nums.every((n) => one(ev, n)) : (ev) => spec.nums.some((n) => one(ev, n)));
+    }
+    case 'cidr': {
+      const nets: CidrTest[] = spec.nets.map(parseCidr);
+      const { field } = spec;
+      const inAny = (ev: EventView) => ev.strings(field).some((ip) => nets.some((n) => n(ip)));
+      const inAll = (ev: EventView) => nets.every((n) => ev.strings(field).some((ip) => n(ip)));
+      return negate(all ? inAll : inAny);
+    }
+    case 're': {
+      const tests: StringTest[] = spec.patterns.map((p) => {
+        const re = new RE2(spec.anchored ? `^(?:${p})$` : p, spec.flags);
+        return (s) => re.test(s);
+      });
+      return valueTests(spec.field, tests, spec.all, spec.neq, true);
+    }
+    case 'str': {
+      const tests = spec.values.map((v) => (v === null ? null : compilePattern(v, spec.cased)));
+      return valueTests(spec.field, tests, spec.all, spec.neq, spec.cased);
+    }
+  }
 }
 
 function transform(m: string, s: SigmaString, fail: (msg: string) => never): SigmaString[] {

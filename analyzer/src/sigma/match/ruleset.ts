@@ -24,6 +24,8 @@ export interface CompiledRule {
   alerting: boolean;
   /** Filters (meta-filters) applied to this rule. */
   filters: string[];
+  /** Placeholder values the rule was compiled with (pipeline vars and configuration). */
+  placeholders: Record<string, string[]>;
 }
 
 export interface CompiledCorrelation {
@@ -47,6 +49,7 @@ export interface InactiveRule {
 export interface RuleSetOptions {
   pipelines: Pipeline[];
   placeholders?: Record<string, string[]>;
+  emulate?: CompileOptions['emulate'];
 }
 
 export function ruleKey(doc: SigmaDocument): string {
@@ -98,7 +101,10 @@ export class RuleSet {
         });
       const applicable = filters.filter((f) => f.rules.some((r) => r === d.meta.id || r === d.meta.name));
       const applied = applyPipelines(applicable.reduce(withFilter, d), opts.pipelines);
-      const copts: CompileOptions = { placeholders: { ...applied.placeholders, ...(opts.placeholders ?? {}) } };
+      const copts: CompileOptions = {
+        placeholders: { ...applied.placeholders, ...(opts.placeholders ?? {}) },
+        emulate: opts.emulate,
+      };
       try {
         const rule = applied.rule;
         const ids: Record<string, Predicate> = {};
@@ -125,6 +131,7 @@ export class RuleSet {
           fieldMap: applied.fieldMap,
           alerting: !silenced.has(key),
           filters: applicable.map((f) => f.meta.title),
+          placeholders: copts.placeholders,
         };
         this.rules.push(compiled);
         this.byKey.set(key, compiled);
