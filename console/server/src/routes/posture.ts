@@ -10,15 +10,8 @@ import { authOf, scopeIds, timeRange, type AppContext } from '../context';
 import { orgIdProp, timeProps } from '../schemas';
 import { RISK_WEIGHT, SEVERITIES, zeroBySeverity, type Severity } from '../severity';
 
-/** The datasets that count as traffic/log events (not alerts, site checks or heartbeats). */
-export const EVENT_DATASETS: Dataset[] = [
-  'network.flow',
-  'network.dns',
-  'network.http',
-  'network.tls',
-  'network.ssh',
-  'syslog',
-];
+/** The datasets that are not traffic/log events. */
+export const NON_EVENT_DATASETS: Dataset[] = ['alert', 'site.check', 'collector.heartbeat'];
 const OPEN: Filter = { field: 'edu.alert.status', op: 'in', values: ['new', 'acknowledged'] };
 const NICE_INTERVALS = [
   60_000, 300_000, 600_000, 1_800_000, 3_600_000, 10_800_000, 21_600_000, 43_200_000, 86_400_000, 604_800_000,
@@ -107,14 +100,23 @@ export const postureRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
           sources: { type: 'terms', field: 'source.ip', size: 10 },
         },
       });
-      const events = await store.search({
-        datasets: EVENT_DATASETS,
-        orgIds,
-        from,
-        to,
-        size: 0,
-        aggs: { trend: { type: 'date_histogram', field: '@timestamp', intervalMs } },
-      });
+      // Events = everything minus the few non-traffic documents: a query on organisation and time alone is
+      // answered from the (org, ts) index without reading documents, which a dataset filter would need.
+      const trendAgg = { trend: { type: 'date_histogram' as const, field: '@timestamp', intervalMs } };
+      const everything = await store.search({ orgIds, from, to, size: 0, aggs: trendAgg });
+      const others = await store.search({ datasets: NON_EVENT_DATASETS, orgIds, from, to, size: 0, aggs: trendAgg });
+      const otherCounts = new Map(buckets(others.aggs.trend).map((b) => [Number(b.key), b.count]));
+      const events = {
+        total: everything.total - others.total,
+        aggs: {
+          trend: {
+            buckets: buckets(everything.aggs.trend).map((b) => ({
+              key: b.key,
+              count: b.count - (otherCounts.get(Number(b.key)) ?? 0),
+            })),
+          },
+        },
+      };
 
       const topRules = [];
       for (const b of buckets(inRange.aggs.rules)) {
