@@ -46,4 +46,62 @@ export function elasticContract(engine: string, envVar: string): void {
       };
     });
   });
+
+  describe(`${engine} store specifics`, () => {
+    const indexPrefix = `${RUN}-${++n}`;
+    let store: ElasticStore;
+    const events = fixtureEvents();
+    const http = async (method: string, path: string, body?: unknown) => {
+      const r = await fetch(`${url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: r.status, body: (await r.json()) as any };
+    };
+    beforeAll(async () => {
+      store = new ElasticStore({ url, indexPrefix, refresh: true, tailLagMs: 0 });
+      await store.init();
+      await store.write(events);
+    });
+    afterAll(async () => {
+      await store.destroy();
+      await store.close();
+    });
+
+    it('keeps each family in time-bucketed indices behind a read alias, with explicit mappings', async () => {
+      const flow = events.find((e) => e.event.dataset === 'network.flow')!;
+      const r = await http('GET', `/${indexPrefix}-flow/_mapping`);
+      expect(Object.keys(r.body)).toEqual([store.indexFor(flow)]);
+      expect(store.indexFor(flow)).toMatch(new RegExp(`^${indexPrefix}-flow-\\d{4}\\.\\d{2}\\.\\d{2}$`));
+      const props = r.body[store.indexFor(flow)].mappings.properties;
+      expect(props['@timestamp'].type).toBe('date');
+      expect(props.source.properties.ip.type).toBe('ip');
+      expect(props.network.properties.bytes.type).toBe('long');
+      expect(props.event.properties.ingested.type).toBe('date');
+      expect(props.organization.properties.id.type).toBe('keyword');
+      expect(props.tags.type).toBe('keyword');
+      // A string field nobody declared becomes a keyword, not analysed text or a guessed date.
+      await store.write([{ ...flow, event: { ...flow.event, id: 'with-extra' }, edu: { note: '2024-01-01' } }]);
+      const after = await http('GET', `/${indexPrefix}-flow/_mapping`);
+      expect(after.body[store.indexFor(flow)].mappings.properties.edu.properties.note.type).toBe('keyword');
+    });
+
+    it('tail delivers, once, an event that became searchable after the cursor passed its ingest time', async () => {
+      const first = await store.tail(null, { limit: 1000 });
+      expect(first.events.length).toBeGreaterThan(0);
+      const cursor = JSON.parse(JSON.stringify(first.cursor));
+      expect((await store.tail(cursor)).events).toEqual([]);
+      // Written as a slow bulk would land: ingested (kept by the pipeline) just before the cursor.
+      const late = {
+        ...events[0],
+        event: { ...events[0].event, id: 'late-1', ingested: new Date((cursor.ts as number) - 300).toISOString() },
+      };
+      const put = await http('PUT', `/${store.indexFor(late)}/_create/late-1?refresh=true`, late);
+      expect(put.status).toBe(201);
+      const next = await store.tail(cursor);
+      expect(next.events.map((e) => e.event.id)).toEqual(['late-1']);
+      expect((await store.tail(JSON.parse(JSON.stringify(next.cursor)))).events).toEqual([]);
+    });
+  });
 }

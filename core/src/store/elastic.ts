@@ -47,6 +47,9 @@ export interface ElasticStoreOptions extends Partial<StoreConfig> {
   bulkDocs?: number;
   /** Bulk requests in flight at once. */
   concurrency?: number;
+  /** Retries of a bulk request or item that failed with 429/5xx, with exponential backoff from retryBaseMs. */
+  bulkRetries?: number;
+  retryBaseMs?: number;
 }
 
 type Engine = { distribution: 'opensearch' | 'elasticsearch'; version: string; lifecycle: 'ism' | 'ilm' | 'none' };
@@ -73,6 +76,8 @@ export class ElasticStore implements EventStore {
       | 'requestTimeoutMs'
       | 'bulkDocs'
       | 'concurrency'
+      | 'bulkRetries'
+      | 'retryBaseMs'
     >
   > & { refresh: boolean };
   private engineInfo?: Engine;
@@ -89,6 +94,8 @@ export class ElasticStore implements EventStore {
       requestTimeoutMs: opts.requestTimeoutMs ?? 30000,
       bulkDocs: opts.bulkDocs ?? 5000,
       concurrency: opts.concurrency ?? 2,
+      bulkRetries: opts.bulkRetries ?? 5,
+      retryBaseMs: opts.retryBaseMs ?? 100,
       refresh: opts.refresh ?? false,
     };
     this.client = new Client({
@@ -356,7 +363,7 @@ export class ElasticStore implements EventStore {
     let written = 0;
     const quarantined: Quarantined[] = [];
     for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) await sleep(Math.min(5000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2));
+      if (attempt > 0) await sleep(Math.min(5000, this.o.retryBaseMs * 2 ** attempt) * (0.5 + Math.random() / 2));
       const body = pending.map((i) => `${i.action}\n${i.source}\n`).join('');
       let res: { status: number; body: any };
       try {
@@ -369,11 +376,12 @@ export class ElasticStore implements EventStore {
           ignore: [429, 500, 502, 503, 504],
         });
       } catch (err) {
-        if (attempt < 4) continue;
+        // The store being down for a moment is retryable; a rejected request is not.
+        if ((err as EduError).code === 'EDU_ERR_STORE_UNREACHABLE' && attempt < this.o.bulkRetries) continue;
         throw err;
       }
       if (res.status !== 200) {
-        if (attempt < 5) continue;
+        if (attempt < this.o.bulkRetries) continue;
         return { written, failed: pending.length, quarantined };
       }
       const retry: BulkItem[] = [];
@@ -392,7 +400,7 @@ export class ElasticStore implements EventStore {
             event: item.event,
           });
       });
-      if (retry.length && attempt >= 5) return { written, failed: retry.length, quarantined };
+      if (retry.length && attempt >= this.o.bulkRetries) return { written, failed: retry.length, quarantined };
       pending = retry;
     }
     return { written, failed: 0, quarantined };
