@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { EmbeddedStore, EventBus, type AlertEvent, type EcsEvent, type EventStore } from '@edusentry/core';
+import { createLogger, EmbeddedStore, EventBus, type AlertEvent, type EcsEvent, type EventStore } from '@edusentry/core';
 import { build, hashPassword } from '@edusentry/console-server';
 import { ORGS, PASSWORD, USERS, sampleData, type Seed } from './seed';
 
@@ -18,7 +18,7 @@ export interface RunningConsole {
   close(): Promise<void>;
 }
 
-export async function startConsole(opts: { port?: number; host?: string } = {}): Promise<RunningConsole> {
+export async function startConsole(opts: { port?: number; host?: string; logLevel?: string } = {}): Promise<RunningConsole> {
   const dir = mkdtempSync(join(tmpdir(), 'edu-web-e2e-'));
   const store = new EmbeddedStore({ path: join(dir, 'events.db') });
   await store.init();
@@ -27,6 +27,7 @@ export async function startConsole(opts: { port?: number; host?: string } = {}):
     store,
     bus,
     statePath: join(dir, 'console.db'),
+    log: createLogger('console', opts.logLevel ?? process.env.EDUSENTRY_LOG_LEVEL ?? 'warn'),
     config: { webDist: resolve(__dirname, '..', '..', 'dist'), rateLimit: { max: 100_000, windowMs: 60_000, loginMax: 1000 } },
   });
   const { state } = app.ctx;

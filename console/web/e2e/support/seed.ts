@@ -39,6 +39,14 @@ const RULES = [
   { id: 'sus-ua', name: 'Suspicious Scanner User Agent', level: 'low', tactic: 'Reconnaissance', technique: 'T1595' },
 ] as const;
 
+export interface SeedRule {
+  id: string;
+  name: string;
+  level: string;
+  tactic: string;
+  technique: string;
+}
+
 const SEVERITY: Record<string, number> = { critical: 99, high: 73, medium: 47, low: 21, informational: 1 };
 
 function schoolNet(orgId: string): string {
@@ -75,8 +83,8 @@ function dnsEvent(n: number, orgId: string, at: number): EcsEvent {
   };
 }
 
-export function alertDoc(n: number, orgId: string, at: number, over: Partial<{ rule: (typeof RULES)[number]; status: AlertEvent['edu']['alert']['status']; events: string[]; url: string; ua: string; user: string; src: string }> = {}): AlertEvent {
-  const rule = over.rule ?? RULES[n % RULES.length];
+export function alertDoc(n: number, orgId: string, at: number, over: Partial<{ rule: SeedRule; status: AlertEvent['edu']['alert']['status']; events: string[]; url: string; ua: string; user: string; src: string }> = {}): AlertEvent {
+  const rule: SeedRule = over.rule ?? RULES[n % RULES.length];
   const net = schoolNet(orgId);
   const doc: AlertEvent & Record<string, unknown> = {
     '@timestamp': new Date(at).toISOString(),
@@ -148,7 +156,7 @@ export function sampleData(now: number): Seed {
   const xssEvent = httpEvent(9999, 'east-no1', now - 600_000, { url: XSS_URL, ua: XSS_UA, user: 'stu4242' });
   events.push(xssEvent);
   const xssAlert = alertDoc(9999, 'east-no1', now - 590_000, {
-    rule: { id: 'xss-url', name: 'Cross-Site Scripting Attempt In URL', level: 'high', tactic: 'Initial Access', technique: 'T1189' } as unknown as (typeof RULES)[number],
+    rule: { id: 'xss-url', name: 'Cross-Site Scripting Attempt In URL', level: 'high', tactic: 'Initial Access', technique: 'T1189' },
     events: [xssEvent.event.id],
     url: XSS_URL,
     ua: XSS_UA,

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import { io, type Socket } from 'socket.io-client';
+import { fetchAlertList } from '@/service/api';
 
 type Listener<T> = (payload: T) => void;
 
@@ -42,6 +43,18 @@ export const useLiveStore = defineStore('live', () => {
     socket.value = s;
   }
 
+  /** Fills an empty feed with the newest stored alerts, so a fresh page is not blank. */
+  async function prime() {
+    if (feed.value.length) return;
+    try {
+      const res = await fetchAlertList({ page: 1, pageSize: FEED_SIZE, sort: '@timestamp', order: 'desc' });
+      const seen = new Set(feed.value.map((a) => a.event.id));
+      feed.value = [...feed.value, ...res.items.filter((a) => !seen.has(a.event.id))].slice(0, FEED_SIZE);
+    } catch {
+      // the feed fills from pushes instead
+    }
+  }
+
   function disconnect() {
     socket.value?.disconnect();
     socket.value = null;
@@ -63,5 +76,5 @@ export const useLiveStore = defineStore('live', () => {
     return () => heartbeatListeners.delete(l);
   }
 
-  return { connected, feed, connect, disconnect, onAlert, onAlertUpdated, onHeartbeat };
+  return { connected, feed, connect, prime, disconnect, onAlert, onAlertUpdated, onHeartbeat };
 });

@@ -1,0 +1,199 @@
+/**
+ * End to end in real Chromium against the real console server (embedded store, in process):
+ * sign-in errors and lockout, posture with data, a live alert, triage, escalation to an
+ * incident, language switch, and XSS payloads in event data rendered as inert text.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { hashPassword } from '@edusentry/console-server';
+import { launchChromium } from './support/browser';
+import { startConsole, type RunningConsole } from './support/console';
+import { PASSWORD, XSS_UA, XSS_URL, alertDoc } from './support/seed';
+
+jest.setTimeout(60_000);
+
+const ARTIFACTS = join(__dirname, '..', 'test-artifacts');
+let server: RunningConsole;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const pageErrors: string[] = [];
+
+async function shot(name: string) {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+async function login(username: string, password = PASSWORD) {
+  await page.goto(`${server.url}/login`);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await page.click('[data-testid=login-submit]');
+}
+
+/** True if either XSS payload ever executed in the page. */
+function xssRan() {
+  return page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss !== undefined);
+}
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  server = await startConsole();
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+  page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('console in Chromium', () => {
+  it('explains a wrong password and then the lockout', async () => {
+    const { state } = server.app.ctx;
+    state.users.create({ username: 'locktest', role: 'school_officer', orgId: 'east-no1', passwordHash: await hashPassword(PASSWORD) });
+    await login('locktest', 'wrong-password-1');
+    const error = page.getByTestId('login-error');
+    await error.waitFor();
+    expect(await error.textContent()).toContain('用户名或密码错误');
+    await shot('01-login-error');
+    for (let i = 0; i < 6; i++) {
+      await page.fill('input[name=password]', `wrong-password-${i + 2}`);
+      await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/auth/login')), page.click('[data-testid=login-submit]')]);
+    }
+    await page.waitForFunction(() => document.querySelector('[data-testid=login-error]')?.textContent?.includes('锁定'));
+    expect(await error.textContent()).toMatch(/账户已因多次登录失败被锁定/);
+    // Even the right password is refused while locked.
+    await page.fill('input[name=password]', PASSWORD);
+    const [res] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/auth/login')), page.click('[data-testid=login-submit]')]);
+    expect(res.status()).toBe(423);
+    expect(page.url()).toContain('/login');
+    await shot('02-login-locked');
+  });
+
+  it('signs in and shows the posture of the whole province', async () => {
+    await login('monitor');
+    await page.waitForURL('**/posture');
+    const open = page.locator('[data-testid=kpi-open] [data-role=value]');
+    await open.waitFor();
+    expect(Number((await open.textContent())!.replace(/,/g, ''))).toBeGreaterThan(0);
+    const ranking = page.getByTestId('risk-ranking');
+    await ranking.getByText('东城第一中学').waitFor();
+    await page.locator('canvas').first().waitFor();
+    await page.waitForTimeout(800); // chart animation
+    await shot('03-posture');
+  });
+
+  it('shows a new alert live and triages it', async () => {
+    await page.click('a[href="/alerts"]');
+    await page.getByTestId('alert-table').waitFor();
+    await page.waitForSelector('[data-testid=live-status][data-connected=true]');
+    const live = alertDoc(777, 'east-no1', Date.now(), {
+      rule: { id: 'e2e-live', name: 'E2E Live Ransomware Beacon', level: 'critical', tactic: 'Impact', technique: 'T1486' },
+      src: '192.0.2.77',
+    });
+    await server.pushAlert(live);
+    const row = page.locator(`tr[data-alert-id="${live.event.id}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    expect(await row.textContent()).toContain('E2E Live Ransomware Beacon');
+    await shot('04-alert-live');
+
+    await row.getByText('E2E Live Ransomware Beacon').click();
+    const drawer = page.getByTestId('alert-drawer');
+    await drawer.waitFor();
+    await page.getByTestId('triage-acknowledge').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=drawer-status]')?.textContent?.includes('已确认'));
+
+    await page.getByTestId('triage-assign').click();
+    await page.getByTestId('triage-assignee').locator('input').fill('officer');
+    await page.getByTestId('triage-submit').click();
+    await drawer.getByText('officer').first().waitFor();
+
+    await drawer.getByText('处置记录').click();
+    await page.getByTestId('note-input').locator('textarea').fill('已联系学校网管隔离主机 10.11.1.10');
+    await page.getByTestId('note-submit').click();
+    const history = page.getByTestId('history');
+    await history.getByText('已联系学校网管隔离主机').waitFor();
+    const text = await history.textContent();
+    expect(text).toContain('确认');
+    expect(text).toContain('指派');
+    expect(text).toContain('monitor');
+    await shot('05-alert-triaged');
+
+    // The store has the new state too, not just the page.
+    const stored = await server.store.get(live.event.id, 'alert');
+    expect((stored as any).edu.alert).toMatchObject({ status: 'acknowledged', assignee: 'officer' });
+  });
+
+  it('escalates the alert to an incident and moves it along', async () => {
+    await page.getByTestId('escalate').click();
+    await page.getByTestId('escalate-modal').waitFor();
+    await page.getByTestId('incident-title').locator('input').fill('东城一中疑似勒索软件事件');
+    await page.getByTestId('escalate-submit').click();
+    await page.waitForURL('**/incidents?open=*');
+    const drawer = page.getByTestId('incident-drawer');
+    await drawer.getByText('东城一中疑似勒索软件事件').first().waitFor();
+    await page.getByTestId('incident-to-investigating').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=incident-status]')?.textContent?.includes('调查中'));
+    await page.getByTestId('timeline-input').locator('textarea').fill('已提取样本哈希并上报市教育局');
+    await page.getByTestId('timeline-submit').click();
+    await page.getByTestId('incident-timeline').getByText('已提取样本哈希').waitFor();
+    await shot('06-incident');
+  });
+
+  it('renders XSS payloads from event data as text, in the list and in the detail', async () => {
+    await page.goto(`${server.url}/alerts`);
+    await page.getByTestId('alert-q').locator('input').fill('Cross-Site');
+    await page.getByTestId('alert-q').locator('input').press('Enter');
+    const row = page.locator(`tr[data-alert-id="${server.seed.xssAlert.event.id}"]`);
+    await row.waitFor();
+    const rowText = await row.getByTestId('alert-row-detail').textContent();
+    expect(rowText).toContain(XSS_URL);
+    expect(rowText).toContain(XSS_UA);
+
+    await row.getByText('Cross-Site Scripting Attempt In URL').click();
+    await page.getByTestId('alert-url').waitFor();
+    expect(await page.getByTestId('alert-url').textContent()).toBe(XSS_URL);
+    expect(await page.getByTestId('alert-ua').textContent()).toBe(XSS_UA);
+    expect(await page.getByTestId('attributed-user').textContent()).toBe('stu4242');
+    await page.getByTestId('alert-drawer').getByText('触发事件').click();
+    const events = page.getByTestId('trigger-events');
+    await events.locator('.n-collapse-item__header').first().click();
+    await events.getByText(XSS_UA, { exact: true }).waitFor();
+
+    await page.waitForTimeout(300);
+    expect(await xssRan()).toBe(false);
+    // The payload's elements never became DOM nodes.
+    expect(await page.evaluate(() => document.querySelectorAll('img[src="x"]').length)).toBe(0);
+    expect(await page.evaluate(() => Array.from(document.scripts).some((s) => s.textContent?.includes('__xss')))).toBe(false);
+    await shot('07-xss-inert');
+  });
+
+  it('switches to English and back, and to the dark wall display', async () => {
+    await page.goto(`${server.url}/posture`);
+    await page.getByTestId('kpi-open').waitFor();
+    await page.getByTestId('lang-switch').click();
+    await page.getByText('English', { exact: true }).click();
+    await page.getByText('Threat posture').first().waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en-US');
+    expect(await page.locator('.n-menu').textContent()).toContain('Alerts');
+    await shot('08-posture-en');
+
+    await page.reload();
+    await page.getByTestId('kpi-open').getByText('Open alerts').waitFor(); // the choice survives a reload
+    await page.getByTestId('theme-switch').click();
+    await page.goto(`${server.url}/screen`);
+    await page.getByTestId('screen-page').locator('canvas').first().waitFor();
+    await page.waitForTimeout(800);
+    await shot('09-wall-display');
+
+    await page.goto(`${server.url}/alerts`);
+    await page.getByTestId('lang-switch').click();
+    await page.getByText('简体中文', { exact: true }).click();
+    await page.getByText('告警列表').or(page.locator('.n-menu').getByText('告警')).first().waitFor();
+    expect(await xssRan()).toBe(false);
+    expect(pageErrors).toEqual([]);
+  });
+});
