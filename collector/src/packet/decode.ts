@@ -173,10 +173,12 @@ export function decodeFrame(
   }
   // PPPoE session: 6-byte header then a 2-byte PPP protocol.
   if (type === 0x8864) {
-    if (o + 8 > end) return fail(out, 'truncated_link');
-    const ppp = u16(buf, o + 6);
+    if (o + 7 > end) return fail(out, 'truncated_link');
+    // The PPP protocol field may be compressed to one byte (odd first byte).
+    const short = (buf[o + 6] & 1) === 1;
+    const ppp = short ? buf[o + 6] : o + 8 <= end ? u16(buf, o + 6) : 0;
     type = ppp === 0x0021 ? 0x0800 : ppp === 0x0057 ? 0x86dd : 0;
-    o += 8;
+    o += short ? 7 : 8;
   }
   return decodeEtherType(buf, o, end, type, out);
 }
@@ -189,6 +191,7 @@ function decodeEtherType(
   out: DecodedPacket,
 ): DecodedPacket | undefined {
   out.etherType = type;
+  if (type === 0x894f) return decodeNsh(buf, o, end, out);
   if (type === 0x0800) return decodeIPv4(buf, o, end, out);
   if (type === 0x86dd) return decodeIPv6(buf, o, end, out);
   return fail(out, 'non_ip');
@@ -200,6 +203,11 @@ function decodeInnerEthernet(buf: Buffer, o: number, end: number, out: DecodedPa
   let type = u16(buf, o + 12);
   o += 14;
   while ((type === 0x8100 || type === 0x88a8) && o + 4 <= end) {
+    // Tags inside the tunnel are the ones that describe the traffic: record them.
+    const id = u16(buf, o) & 0x0fff;
+    if (out.vlanCount === 0) out.vlanOuter = id;
+    else if (out.vlanCount === 1) out.vlanInner = id;
+    out.vlanCount++;
     type = u16(buf, o + 2);
     o += 4;
   }
@@ -227,8 +235,21 @@ function decodeGre(buf: Buffer, o: number, end: number, out: DecodedPacket): Dec
     return decodeEtherType(buf, p, end, ppp === 0x0021 ? 0x0800 : ppp === 0x0057 ? 0x86dd : 0, out);
   }
   if (type === 0x6558) return decodeInnerEthernet(buf, p, end, out);
+  // ERSPAN type I (no header, no sequence), type II (8-byte header), type III (12, +8 with the O flag).
+  if (type === 0x88be) return decodeInnerEthernet(buf, flags & 0x10 ? p + 8 : p, end, out);
+  if (type === 0x22eb) return decodeInnerEthernet(buf, p + 12 + (p + 12 <= end && buf[p + 11] & 1 ? 8 : 0), end, out);
   if (type === 0x8100) return decodeInnerEthernet(buf, p - 12, end, out);
   return decodeEtherType(buf, p, end, type, out);
+}
+
+/** Network Service Header (RFC 8300): length in 4-byte words, then IPv4, IPv6 or Ethernet. */
+function decodeNsh(buf: Buffer, o: number, end: number, out: DecodedPacket): DecodedPacket | undefined {
+  if (o + 8 > end || !tunnel(out)) return fail(out, 'truncated_link');
+  const len = (buf[o + 1] & 0x3f) * 4;
+  const next = buf[o + 3];
+  if (len < 8 || o + len > end) return fail(out, 'truncated_link');
+  if (next === 3) return decodeInnerEthernet(buf, o + len, end, out);
+  return decodeEtherType(buf, o + len, end, next === 1 ? 0x0800 : next === 2 ? 0x86dd : 0, out);
 }
 
 function tunnel(out: DecodedPacket): boolean {
@@ -357,6 +378,25 @@ function decodeL4(buf: Buffer, o: number, end: number, out: DecodedPacket): Deco
       if (out.dstPort === 4789 && out.payloadLength >= 8 + 14 && buf[o + 8] & 0x08 && !out.fragment && tunnel(out)) {
         return decodeInnerEthernet(buf, o + 16, o + 8 + out.payloadLength, out);
       }
+      // Geneve: 8-byte header plus options, then what the protocol type says.
+      if (out.dstPort === 6081 && out.payloadLength >= 8 && buf[o + 8] >> 6 === 0 && !out.fragment) {
+        const inner = o + 16 + (buf[o + 8] & 0x3f) * 4;
+        const ptype = u16(buf, o + 10);
+        const innerEnd = o + 8 + out.payloadLength;
+        if (inner < innerEnd && tunnel(out))
+          return ptype === 0x6558
+            ? decodeInnerEthernet(buf, inner, innerEnd, out)
+            : decodeEtherType(buf, inner, innerEnd, ptype, out);
+      }
+      return out;
+    }
+    case 132: {
+      // SCTP: ports in the common header, keyed like TCP/UDP.
+      if (avail < 12) return fail(out, 'truncated_l4');
+      out.srcPort = u16(buf, o);
+      out.dstPort = u16(buf, o + 2);
+      out.payloadOffset = o + 12;
+      out.payloadLength = end - o - 12;
       return out;
     }
     case IPPROTO.ICMP:

@@ -177,8 +177,10 @@ export class FlowTable {
       while (this.index[j] !== 0) j = (j + 1) & this.mask;
       this.index[j] = slot + 1;
       dir = 0;
-      // First packet a SYN-ACK: the receiver initiated the connection.
-      if ((flags & (TCP.SYN | TCP.ACK)) === (TCP.SYN | TCP.ACK)) {
+      // First packet a SYN-ACK, or (without a SYN) sent from a service port to an ephemeral one:
+      // the receiver initiated the conversation.
+      const synAck = (flags & (TCP.SYN | TCP.ACK)) === (TCP.SYN | TCP.ACK);
+      if (synAck || (!(flags & TCP.SYN) && sp !== 0 && sp < 1024 && dp >= 1024)) {
         this.swapEnds(slot);
         dir = 1;
       }

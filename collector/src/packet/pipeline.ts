@@ -158,6 +158,12 @@ export class PacketPipeline {
     const proto = p.protocol;
     if (proto !== IPPROTO.TCP && proto !== IPPROTO.UDP) return;
     let app = this.apps.get(slot);
+    if (app?.session.handoff) {
+      // The protocol changed mid-flow (HTTP CONNECT): detect afresh from this packet on.
+      this.apps.delete(slot);
+      flows.appTries[slot] = 0;
+      app = undefined;
+    }
     if (!app) {
       if (p.payloadLength === 0 || flows.appTries[slot] >= MAX_APP_TRIES) return;
       flows.appTries[slot]++;
@@ -194,6 +200,11 @@ export class PacketPipeline {
 
   /** In-order delivery of TCP payload; out-of-order segments wait (copied), bounded. */
   private tcpData(app: FlowApp, dir: Direction, p: DecodedPacket, buf: Buffer, ts: number): void {
+    // The peer acknowledging past a hole we are waiting on: those bytes were lost to the capture.
+    const other = (1 - dir) as Direction;
+    if (app.ooo[other].length && p.tcpFlags & TCP.ACK && ((p.tcpAck - app.next[other]) | 0) > 0)
+      this.skipGap(app, other, ts);
+    if (app.session.done) return;
     let seq = p.tcpSeq;
     if (p.tcpFlags & TCP.SYN) {
       app.next[dir] = (seq + 1) >>> 0;
@@ -246,7 +257,7 @@ export class PacketPipeline {
     let min = q[0].seq;
     for (const s of q) if (((s.seq - min) | 0) < 0) min = s.seq;
     this.counters.tcp_gaps++;
-    app.session.gap(dir);
+    app.session.gap(dir, ts);
     app.next[dir] = min;
     this.drain(app, dir, ts);
   }

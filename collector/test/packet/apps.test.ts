@@ -22,9 +22,9 @@ describe('dns', () => {
     expect((a.dns as Record<string, unknown>).authorities).toEqual([
       expect.objectContaining({ name: 'oisf.net', type: 'SOA', ttl: 899 }),
     ]);
-    // The answer is sent by the server: source and destination swap.
-    expect(a.source?.ip).toBe(q.destination?.ip);
-    expect(a.source?.port).toBe(53);
+    // Both are oriented like the flow: the client is the source.
+    expect(a.source?.ip).toBe(q.source?.ip);
+    expect(a.destination?.port).toBe(53);
     expect(a.network?.community_id).toBe(q.network?.community_id);
   });
 

@@ -276,10 +276,11 @@ class DnsSession implements AppSession {
     if (q.length > 70000) q.clear();
   }
 
-  private message(m: Buffer, ts: number, dir: Direction): void {
+  private message(m: Buffer, ts: number, _dir: Direction): void {
     try {
       const dns = parseDnsMessage(m, (k) => this.out.malformed(k));
-      this.out.emit({ dns }, ts, dir);
+      // Oriented like the flow (client → server) for queries and answers alike, as Packetbeat and Suricata do.
+      this.out.emit({ dns }, ts, 0);
     } catch (err) {
       if (!(err instanceof Malformed)) throw err;
       this.out.malformed(err.message);
@@ -297,7 +298,7 @@ export const dnsParser: AppParser = {
   name: 'dns',
   dataset: 'network.dns',
   detect(transport, buf, off, len, sp, dp) {
-    if (sp !== 53 && dp !== 53 && sp !== 5353 && dp !== 5353 && sp !== 5355 && dp !== 5355) return false;
+    if (sp !== 53 && dp !== 53) return false;
     // A header with sane counts (opcode 0-5) is enough.
     const hdr = transport === 'tcp' ? off + 2 : off;
     if (len < (transport === 'tcp' ? 14 : 12)) return false;

@@ -60,6 +60,8 @@ class Side {
   chunkState: 'size' | 'data' | 'crlf' | 'trailer' = 'size';
   inBody = false;
   broken = false;
+  /** After a gap: skip bytes until a request line or status line starts. */
+  resync = false;
   bodyBytes = 0;
 }
 
@@ -70,6 +72,7 @@ export function looksLikeRequest(buf: Buffer, off: number, len: number): boolean
 
 class HttpSession implements AppSession {
   done = false;
+  handoff = false;
   private readonly sides = [new Side(), new Side()];
   /** Which direction carries requests: decided by the first bytes seen. */
   private requestDir: Direction | -1 = -1;
@@ -79,7 +82,10 @@ class HttpSession implements AppSession {
 
   constructor(private readonly out: AppEmitter) {}
 
+  private firstTs = 0;
+
   data(dir: Direction, buf: Buffer, off: number, len: number, ts: number): void {
+    if (!this.firstTs) this.firstTs = ts;
     if (this.requestDir < 0)
       this.requestDir = looksLikeRequest(buf, off, len)
         ? dir
@@ -91,12 +97,22 @@ class HttpSession implements AppSession {
     const isReq = dir === this.requestDir;
     let o = off;
     const end = off + len;
+    if (side.resync) {
+      const start = findMessageStart(buf, off, end, isReq);
+      if (start < 0) return;
+      side.resync = false;
+      o = start;
+    }
     while (o < end && !side.broken) {
       if (side.inBody) {
         o = this.skipBody(side, buf, o, end, isReq, ts);
         continue;
       }
-      // Headers: buffer until the blank line.
+      // Headers: buffer until the blank line. Stray CR/LF between messages are skipped.
+      if (side.q.length === 0) {
+        while (o < end && (buf[o] === 13 || buf[o] === 10)) o++;
+        if (o === end) break;
+      }
       const take = end - o;
       side.q.push(buf, o, take);
       o = end;
@@ -159,10 +175,18 @@ class HttpSession implements AppSession {
     const req = this.pending.shift();
     const res: Response = { status, version: m[1], contentType: head.headers.get('content-type'), bodyBytes: 0 };
     this.current = { req, res };
-    const noBody = req?.method === 'HEAD' || status === 204 || status === 304 || status === 101;
+    const noBody =
+      req?.method === 'HEAD' || req?.method === 'CONNECT' || status === 204 || status === 304 || status === 101;
     this.startBody(side, head.headers, true, req?.method, noBody);
     if (!side.inBody) this.finishTx(ts);
     if (status === 101) this.done = true;
+    // A tunnel through a proxy: what follows is another protocol (usually TLS).
+    if (req?.method === 'CONNECT' && status >= 200 && status < 300) {
+      if (side.inBody) side.inBody = false;
+      if (this.current) this.finishTx(ts);
+      this.done = true;
+      this.handoff = true;
+    }
   }
 
   private startBody(side: Side, h: Map<string, string>, isResponse: boolean, _method?: string, noBody = false): void {
@@ -270,7 +294,8 @@ class HttpSession implements AppSession {
       url.path = q >= 0 ? req.uri.slice(0, q) : req.uri;
       if (q >= 0) url.query = req.uri.slice(q + 1);
       if (req.host) {
-        const m = /^\[?([^\]]*?)\]?(?::(\d+))?$/.exec(req.host.trim());
+        // host[:port]; an IPv6 literal keeps its brackets (as ECS asks for url.domain).
+        const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(req.host.trim());
         url.domain = m ? m[1] : req.host;
         if (m?.[2]) url.port = Number(m[2]);
       }
@@ -281,16 +306,53 @@ class HttpSession implements AppSession {
     this.out.emit(fields, ts, 0);
   }
 
-  gap(dir: Direction): void {
-    // Lost bytes break framing in that direction; what is already known is still emitted at end.
-    this.sides[dir].broken = true;
+  gap(dir: Direction, ts = 0): void {
+    // Lost bytes break framing: finish what the gap cut short, then look for the next message start.
+    const side = this.sides[dir];
+    if (dir !== this.requestDir) {
+      // Headers cut by the gap still name the status: that response answers the oldest request.
+      if (!side.inBody && side.q.length && !this.current) {
+        const text = side.q.all().toString('latin1');
+        if (text.startsWith('HTTP/')) {
+          this.onResponse(side, parseHead(text.slice(0, text.lastIndexOf('\n') + 1) || text), ts);
+        }
+      }
+      if (this.current) this.finishTx(ts);
+    }
+    side.q.clear();
+    side.inBody = false;
+    side.broken = false;
+    side.resync = true;
   }
 
   end(ts: number): void {
+    // An HTTP/0.9 request ("GET /" with no version and no headers) is only known at the end.
+    const reqSide = this.sides[this.requestDir < 0 ? 0 : this.requestDir];
+    // A request whose headers never completed (capture ended) is still logged with what was seen.
+    if (!reqSide.broken && !reqSide.inBody && reqSide.q.length && reqSide.q.length <= MAX_HEADER) {
+      const text = reqSide.q.all().toString('latin1');
+      const m09 = /^([A-Z]+) (\S+)\s*$/.exec(text);
+      if (m09 && METHODS.includes(m09[1]))
+        this.pending.push({ method: m09[1], uri: m09[2], version: '0.9', bodyBytes: 0, ts: this.firstTs || ts });
+      else if (looksLikeRequest(reqSide.q.all(), 0, reqSide.q.length) && text.includes('\n'))
+        this.onRequest(reqSide, parseHead(text), this.firstTs || ts);
+      reqSide.q.clear();
+    }
     if (this.current) this.finishTx(ts);
     for (const req of this.pending.splice(0)) this.emit(req, undefined, req.ts);
     this.done = true;
   }
+}
+
+/** Offset of the first line in [off, end) that starts a request (or a response), or -1. */
+function findMessageStart(buf: Buffer, off: number, end: number, request: boolean): number {
+  for (let i = off; i < end; i = buf.indexOf(10, i) + 1 || end) {
+    if (i > off && buf[i - 1] !== 10) continue;
+    if (request ? looksLikeRequest(buf, i, end - i) : buf.toString('latin1', i, Math.min(end, i + 5)) === 'HTTP/')
+      return i;
+    if (buf.indexOf(10, i) < 0 || buf.indexOf(10, i) >= end) break;
+  }
+  return -1;
 }
 
 function parseHead(text: string): Head {

@@ -23,11 +23,13 @@ export interface AppSession {
   /** In-order bytes of one direction. `buf[off, off+len)` is only valid during the call. */
   data(dir: Direction, buf: Buffer, off: number, len: number, tsMs: number): void;
   /** Bytes were lost in `dir` (capture gap): resynchronise or stop. */
-  gap(dir: Direction): void;
+  gap(dir: Direction, tsMs: number): void;
   /** The flow ended: emit what is pending. */
   end(tsMs: number): void;
   /** True once nothing more is wanted from this flow (reassembly stops). */
   readonly done: boolean;
+  /** Set with `done` when the flow switches protocol (HTTP CONNECT): detect again on what follows. */
+  readonly handoff?: boolean;
 }
 
 export interface AppParser {
