@@ -27,6 +27,8 @@ async function fakeEngine(behaviour: (id: string, attempt: number) => number, do
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(v));
       if (req.method === 'GET' && req.url === '/')
         return json(200, { version: { distribution: 'opensearch', number: '2.19.1' } });
+      // Templates and pipeline exist already (a store that was initialised).
+      if (req.url?.startsWith('/_ingest/pipeline/') || req.url?.startsWith('/_index_template/')) return json(200, {});
       if (!req.url?.startsWith('/_bulk')) return json(404, { error: 'no handler' });
       if (fake.bulkRequests++ < downFor)
         return json(503, { error: { type: 'unavailable', reason: 'busy' }, status: 503 });

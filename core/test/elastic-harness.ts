@@ -87,6 +87,23 @@ export function elasticContract(engine: string, envVar: string): void {
       expect(after.body[store.indexFor(flow)].mappings.properties.edu.properties.note.type).toBe('keyword');
     });
 
+    it('sets up templates and the ingest pipeline itself when written to before store init', async () => {
+      const prefix = `${RUN}-${++n}`;
+      const fresh = new ElasticStore({ url, indexPrefix: prefix, refresh: true, tailLagMs: 0 });
+      try {
+        const flow = events.find((e) => e.event.dataset === 'network.flow')!;
+        expect((await fresh.write([flow])).written).toBe(1);
+        const mapping = await http('GET', `/${fresh.indexFor(flow)}/_mapping`);
+        expect(mapping.body[fresh.indexFor(flow)].mappings.properties.source.properties.ip.type).toBe('ip');
+        const t = await fresh.tail(null);
+        expect(t.events.map((e) => e.event.id)).toEqual([flow.event.id]);
+        expect(Number.isNaN(Date.parse(String(t.events[0].event.ingested)))).toBe(false);
+      } finally {
+        await fresh.destroy();
+        await fresh.close();
+      }
+    });
+
     it('tail delivers, once, an event that became searchable after the cursor passed its ingest time', async () => {
       const first = await store.tail(null, { limit: 1000 });
       expect(first.events.length).toBeGreaterThan(0);

@@ -81,6 +81,8 @@ export class ElasticStore implements EventStore {
     >
   > & { refresh: boolean };
   private engineInfo?: Engine;
+  /** Set once templates and pipeline are known to exist (see ready()). */
+  private prepared?: Promise<void>;
 
   constructor(opts: ElasticStoreOptions) {
     this.url = opts.url.replace(/\/+$/, '');
@@ -212,7 +214,26 @@ export class ElasticStore implements EventStore {
 
   // ---- init / retention -----------------------------------------------------------
 
+  /**
+   * Writing before `store init` would let the engine guess mappings and skip the
+   * ingest pipeline (no event.ingested, so no tail): the first write checks and inits.
+   */
+  private ready(): Promise<void> {
+    this.prepared ??= (async () => {
+      const r = await this.req('GET', `/_ingest/pipeline/${this.pipeline}`, undefined, { ignore: [404] });
+      const t = await this.req('HEAD', `/_index_template/${this.alias(FAMILIES[FAMILIES.length - 1])}`, undefined, {
+        ignore: [404],
+      });
+      if (r.status === 404 || t.status === 404) await this.init();
+    })().catch((err) => {
+      this.prepared = undefined;
+      throw err;
+    });
+    return this.prepared;
+  }
+
   async init(opts: InitOptions = {}): Promise<void> {
+    this.prepared = Promise.resolve();
     const engine = await this.engine();
     const days = opts.retentionDays ?? this.o.retentionDays;
     await this.req('PUT', `/_ingest/pipeline/${this.pipeline}`, {
@@ -318,6 +339,7 @@ export class ElasticStore implements EventStore {
   // ---- write ----------------------------------------------------------------------
 
   async write(events: EcsEvent[]): Promise<WriteResult> {
+    await this.ready();
     const quarantined: Quarantined[] = [];
     const items: BulkItem[] = [];
     for (const e of events) {
