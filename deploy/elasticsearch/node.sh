@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One Elasticsearch 7.10.2 node on loopback from Maven Central jars: node.sh start|stop|status.
-# The URL of a running node is in deploy/elasticsearch/run/url.
+# The URL of a running node is in deploy/elasticsearch/run/url. See deploy/opensearch/README.md.
 set -euo pipefail
 NODE_DIR=$(cd "$(dirname "$0")" && pwd)
 NODE_NAME=elasticsearch
