@@ -25,3 +25,4 @@ export { PacketPipeline, type PipelineOptions } from './pipeline';
 export * from './app';
 export { StoreSink } from './store-sink';
 export { ProgressLine, formatSummary } from './progress';
+export { LiveCapture, type LiveOptions } from './live';

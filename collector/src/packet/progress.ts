@@ -33,9 +33,12 @@ export function formatSummary(c: Record<string, number>, extra: Record<string, n
     `events:   ${(c.flow_events ?? 0) + (c.app_events ?? 0)} (${c.flow_events ?? 0} flow, ${c.app_events ?? 0} application)`,
   ];
   const errors = Object.entries({ ...c, ...extra })
-    .filter(([k, v]) => v > 0 && /^(decode_error|capture_error|app_malformed|drop)/.test(k))
+    .filter(([k, v]) => v > 0 && /^(decode_error|capture_error|app_malformed)/.test(k))
     .sort(([a], [b]) => a.localeCompare(b));
   lines.push(`errors:   ${errors.length ? errors.map(([k, v]) => `${k}=${v}`).join(' ') : 'none'}`);
+  // Live capture always shows its drop counters, zero or not.
+  const drops = Object.entries(c).filter(([k]) => k.startsWith('drop.'));
+  if (drops.length) lines.push(`drops:    ${drops.map(([k, v]) => `${k.slice(5)}=${v}`).join(' ')}`);
   const other = Object.entries(extra).filter(([k]) => !/^(decode_error|capture_error|app_malformed|drop)/.test(k));
   if (other.length) lines.push(`output:   ${other.map(([k, v]) => `${k}=${v}`).join(' ')}`);
   return lines.join('\n') + '\n';
