@@ -179,6 +179,7 @@ describe('console in Chromium', () => {
     await page.getByText('Threat posture').first().waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en-US');
     expect(await page.locator('.n-menu').textContent()).toContain('Alerts');
+    await page.waitForTimeout(1000); // charts redraw with the new labels
     await shot('08-posture-en');
 
     await page.reload();

@@ -67,3 +67,11 @@ export function formatNumber(n: number | null | undefined, digits = 0): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '-';
   return n.toLocaleString('en-US', { maximumFractionDigits: digits });
 }
+
+/** Event rates: small rates keep their significant digits instead of collapsing to 0. */
+export function formatRate(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '-';
+  if (n === 0) return '0';
+  if (n < 0.01) return '< 0.01';
+  return formatNumber(n, n < 10 ? 2 : 1);
+}

@@ -1,4 +1,4 @@
-import { formatBytes, formatDuration, formatTime, rangeToQuery } from '../time';
+import { formatBytes, formatDuration, formatRate, formatTime, rangeToQuery } from '../time';
 import { allowedActions } from '../severity';
 import { categories, categoryKeys, gradeKeys, grades, nextStatuses } from '../incident';
 import { eventSummary, flattenEvent, pick } from '../fields';
@@ -26,6 +26,10 @@ describe('time', () => {
     expect(formatDuration(-1)).toBe('-');
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(1536 * 1024)).toBe('1.5 MiB');
+    expect(formatRate(0)).toBe('0');
+    expect(formatRate(0.0014)).toBe('< 0.01');
+    expect(formatRate(3.14159)).toBe('3.14');
+    expect(formatRate(1234.56)).toBe('1,234.6');
     expect(formatTime(null)).toBe('-');
     expect(formatTime('not a date')).toBe('not a date');
     expect(formatTime('2026-01-02T03:04:05Z')).toMatch(/^2026-01-0[12] \d\d:04:05$/);
