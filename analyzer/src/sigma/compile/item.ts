@@ -253,6 +253,22 @@ function specPredicate(spec: ItemSpec): Predicate {
       return valueTests(spec.field, tests, spec.all, spec.neq, true);
     }
     case 'str': {
+      // A list of plain values on a field (OR): one hash lookup instead of one test per value.
+      const exact = spec.values.filter((v): v is SigmaString => v !== null && !hasWildcards(v));
+      if (spec.field !== null && !spec.all && exact.length > 4) {
+        const set = new Set(exact.map((v) => (spec.cased ? textOf(v) : textOf(v).toLowerCase())));
+        const rest = spec.values
+          .filter((v) => v === null || hasWildcards(v))
+          .map((v) => (v === null ? null : compilePattern(v, spec.cased)));
+        const others = rest.length ? valueTests(spec.field, rest, false, false, spec.cased) : undefined;
+        const field = spec.field;
+        const inSet: Predicate = (ev) => {
+          const strs = spec.cased ? ev.strings(field) : ev.lowerStrings(field);
+          for (let i = 0; i < strs.length; i++) if (set.has(strs[i])) return true;
+          return others ? others(ev) : false;
+        };
+        return negate(inSet);
+      }
       const tests = spec.values.map((v) => (v === null ? null : compilePattern(v, spec.cased)));
       return valueTests(spec.field, tests, spec.all, spec.neq, spec.cased);
     }

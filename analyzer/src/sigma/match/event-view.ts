@@ -47,6 +47,18 @@ export class EventView {
     return s;
   }
 
+  private joined?: string;
+
+  /** Every value lower-cased in one string (prefilter scan). */
+  joinedLower(): string {
+    if (this.joined === undefined) {
+      const strs: string[] = [];
+      collect(this.doc, strs);
+      this.joined = strs.join('\u0000').toLowerCase();
+    }
+    return this.joined;
+  }
+
   /** Every scalar value of the event (keyword search). */
   allStrings(lower: boolean): string[] {
     if (!this.everything) {

@@ -1,27 +1,63 @@
 /**
- * Narrows the rules of one log source to those that could match an event. Each rule gets
- * the fields it cannot match without (from the AND structure of its condition); an event
- * missing one of them skips the rule without evaluating it.
+ * Narrows the rules of one log source to those that could match an event: one Aho-Corasick
+ * pass over the event's values finds which rules' necessary literals occur (see literals.ts);
+ * rules without literals are always candidates. Candidates missing a field their condition
+ * cannot do without are skipped too. Only then are predicates evaluated.
  */
 import type { Condition, DetectionNode } from '../types';
+import { AhoCorasick } from './aho-corasick';
 import type { EventView } from './event-view';
 import type { CompiledRule } from './ruleset';
 
 export class Prefilter {
-  private entries: { rule: CompiledRule; required: string[] }[];
+  private always: number[] = [];
+  private ac?: AhoCorasick;
+  private byLiteral: number[][] = [];
+  private required: string[][];
+  private mark: Uint8Array;
 
-  constructor(rules: CompiledRule[]) {
-    this.entries = rules.map((rule) => ({
-      rule,
-      required: [...requiredFields(rule.rule.condition, rule.rule.detection)],
-    }));
+  constructor(private rules: CompiledRule[]) {
+    this.required = rules.map((r) => [...requiredFields(r.rule.condition, r.rule.detection)]);
+    this.mark = new Uint8Array(rules.length);
+    const ids = new Map<string, number>();
+    rules.forEach((r, i) => {
+      if (!r.literals) return void this.always.push(i);
+      for (const lit of r.literals) {
+        let id = ids.get(lit);
+        if (id === undefined) {
+          id = ids.size;
+          ids.set(lit, id);
+          this.byLiteral.push([]);
+        }
+        this.byLiteral[id].push(i);
+      }
+    });
+    if (ids.size) this.ac = new AhoCorasick([...ids.keys()]);
   }
 
-  *candidates(view: EventView): Iterable<CompiledRule> {
-    outer: for (const e of this.entries) {
-      for (const f of e.required) if (!view.exists(f)) continue outer;
-      yield e.rule;
+  /** Rules that could match, in load order: those without literals, and those whose literal occurs. */
+  candidates(view: EventView): CompiledRule[] {
+    const picked: number[] = [];
+    const { mark, byLiteral } = this;
+    if (this.ac) {
+      this.ac.scan(view.joinedLower(), (id) => {
+        for (const i of byLiteral[id]) {
+          if (!mark[i]) {
+            mark[i] = 1;
+            picked.push(i);
+          }
+        }
+      });
+      for (const i of picked) mark[i] = 0;
     }
+    for (const i of this.always) picked.push(i);
+    if (picked.length > 1) picked.sort((a, b) => a - b);
+    const out: CompiledRule[] = [];
+    outer: for (const i of picked) {
+      for (const f of this.required[i]) if (!view.exists(f)) continue outer;
+      out.push(this.rules[i]);
+    }
+    return out;
   }
 }
 

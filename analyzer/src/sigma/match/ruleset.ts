@@ -11,6 +11,7 @@ import { parseRuleFiles } from '../load';
 import type { CorrelationRule, DetectionRule, FilterRule, RuleProblem, SigmaDocument } from '../types';
 import { SigmaError } from '../types';
 import { EventView } from './event-view';
+import { ruleLiterals, type Literals } from './literals';
 import { Prefilter } from './prefilter';
 
 export interface CompiledRule {
@@ -26,6 +27,8 @@ export interface CompiledRule {
   filters: string[];
   /** Placeholder values the rule was compiled with (pipeline vars and configuration). */
   placeholders: Record<string, string[]>;
+  /** Necessary literals for the prefilter (null: always evaluated). */
+  literals: Literals;
 }
 
 export interface CompiledCorrelation {
@@ -132,6 +135,7 @@ export class RuleSet {
           alerting: !silenced.has(key),
           filters: applicable.map((f) => f.meta.title),
           placeholders: copts.placeholders,
+          literals: ruleLiterals(rule, copts),
         };
         this.rules.push(compiled);
         this.byKey.set(key, compiled);

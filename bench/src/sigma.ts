@@ -1,0 +1,202 @@
+/**
+ * `pnpm bench sigma [--count N] [--no-rsigma] [--no-e2e]`: the Sigma engine's speed.
+ *
+ * 1. Throughput on one core with every SigmaHQ rule loaded (inactive rules cost nothing at
+ *    match time: routing by event.dataset), on generated province traffic and on events
+ *    decoded from the suricata-verify captures; matching alone and the whole detector
+ *    (alerts, correlations).
+ * 2. rsigma (crates.io, a Rust Sigma engine) on the same events, side by side, when its
+ *    binary is on PATH or in $RSIGMA (`cargo install rsigma`); it has no pipelines, so it
+ *    gets the events with the rules' own field names... see the printed note.
+ * 3. End to end on the embedded store: event written → alert written, p95.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  AnalyzerService,
+  analyzerConfigSchema,
+  Detector,
+  loadPipelines,
+  pipelinesDir,
+  RuleSet,
+} from '@edusentry/analyzer';
+import { createLogger, openStore, storeConfigSchema, type EcsEvent } from '@edusentry/core';
+import { generateEvents } from './generate';
+
+const ROOT = resolve(__dirname, '../..');
+const CORPUS = resolve(ROOT, '../shared/testdata/sigma');
+const CAPTURES = resolve(ROOT, '../shared/testdata/pcap/suricata-verify/tests');
+
+function arg(args: string[], name: string, dflt: string): string {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] ? args[i + 1] : dflt;
+}
+
+function rate(n: number, ms: number): string {
+  return `${Math.round((n / ms) * 1000).toLocaleString('en-US')} events/s`;
+}
+
+/** Runs `f` over the events repeatedly for at least `minMs`; returns events/s. */
+function measure(
+  events: Record<string, unknown>[],
+  f: (e: Record<string, unknown>) => void,
+  minMs = 3000,
+): { perSec: number; ms: number; n: number } {
+  for (let i = 0; i < Math.min(events.length, 20000); i++) f(events[i]); // warm up
+  let n = 0;
+  const t0 = performance.now();
+  do {
+    for (const e of events) f(e);
+    n += events.length;
+  } while (performance.now() - t0 < minMs);
+  const ms = performance.now() - t0;
+  return { perSec: (n / ms) * 1000, ms, n };
+}
+
+function captureEvents(limit: number): Record<string, unknown>[] {
+  const cache = join(tmpdir(), `edusentry-bench-captures-${limit}.ndjson`);
+  if (!existsSync(cache)) {
+    const dirs = readdirSync(CAPTURES)
+      .filter((d) => /http|dns|tls|ssh|flow/i.test(d))
+      .slice(0, limit);
+    const files = dirs.flatMap((d) =>
+      readdirSync(join(CAPTURES, d))
+        .filter((f) => /\.pcap(ng)?$/.test(f))
+        .map((f) => join(CAPTURES, d, f)),
+    );
+    const out = spawnSync(
+      'pnpm',
+      ['-s', 'edusentry', 'collect', 'pcap', ...files, '--ndjson', '--log-level', 'error'],
+      { cwd: ROOT, maxBuffer: 1 << 30 },
+    );
+    writeFileSync(cache, out.stdout);
+  }
+  return readFileSync(cache, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l)];
+      } catch {
+        return [];
+      }
+    });
+}
+
+export async function run(args: string[]): Promise<void> {
+  const count = Number(arg(args, '--count', '200000'));
+  const t0 = performance.now();
+  const set = RuleSet.fromPaths([CORPUS], { pipelines: loadPipelines(pipelinesDir) });
+  const loadMs = performance.now() - t0;
+  console.log(
+    `rules: ${set.files} SigmaHQ files loaded in ${(loadMs / 1000).toFixed(2)} s: ${set.rules.length} active (routed to our events), ${set.inactive.length} inactive, ${set.problems.length} rejected`,
+  );
+
+  const generated = generateEvents({
+    seed: 7,
+    count,
+    from: Date.parse('2026-03-01T08:00:00Z'),
+    to: Date.parse('2026-03-01T09:00:00Z'),
+  }) as unknown as Record<string, unknown>[];
+  const captured = captureEvents(200);
+  console.log(
+    `events: ${generated.length} generated (bench/src/generate/sample.ts, seed 7), ${captured.length} decoded from suricata-verify captures`,
+  );
+
+  const results: Record<string, number> = {};
+  for (const [name, events] of [
+    ['generated', generated],
+    ['captures', captured],
+  ] as const) {
+    if (events.length === 0) continue;
+    let matches = 0;
+    const m = measure(events, (e) => {
+      matches += set.match(e).length;
+    });
+    const detector = new Detector(set);
+    let alerts = 0;
+    const d = measure(events, (e) => {
+      alerts += detector.process(e).length;
+    });
+    results[name] = m.perSec;
+    console.log(
+      `${name.padEnd(10)} match: ${rate(m.n, m.ms)} (${((matches / m.n) * events.length).toFixed(0)} matches per pass)   detector with alerts: ${rate(d.n, d.ms)} (${Math.round((alerts / d.n) * events.length)} alerts per pass)`,
+    );
+  }
+
+  if (!args.includes('--no-rsigma')) rsigmaSideBySide(generated, results.generated);
+  if (!args.includes('--no-e2e')) await endToEnd();
+}
+
+/** rsigma on the same events and rules, when the binary is available. */
+function rsigmaSideBySide(events: Record<string, unknown>[], ours: number): void {
+  const bin = process.env.RSIGMA ?? 'rsigma';
+  try {
+    execFileSync(bin, ['--version'], { stdio: 'ignore' });
+  } catch {
+    console.log('rsigma: not found (cargo install rsigma, or RSIGMA=/path/to/rsigma); skipped');
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'rsigma-'));
+  const file = join(dir, 'events.ndjson');
+  writeFileSync(file, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  const t0 = performance.now();
+  const out = spawnSync(bin, ['engine', 'eval', '--rules', CORPUS, '--events', file], { maxBuffer: 1 << 30 });
+  const ms = performance.now() - t0;
+  if (out.status !== 0) {
+    console.log(`rsigma: failed (${out.status}): ${out.stderr.toString().split('\n').slice(-3).join(' ')}`);
+    return;
+  }
+  const lines = out.stdout.toString().split('\n').filter(Boolean).length;
+  const theirs = (events.length / ms) * 1000;
+  console.log(
+    `rsigma engine eval: ${rate(events.length, ms)} (whole process, rules load included), ${lines} output lines; ours/rsigma = ${(ours / theirs).toFixed(2)}x`,
+  );
+}
+
+/** Event written to the embedded store → alert written, with the analyzer service running. */
+async function endToEnd(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'e2e-'));
+  const store = await openStore(storeConfigSchema.parse({}), dir);
+  await store.init();
+  const config = analyzerConfigSchema.parse({ watchRules: false, pollMs: 50 });
+  const writtenAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const service = new AnalyzerService({
+    store,
+    config,
+    dataDir: dir,
+    log: createLogger('bench', 'error'),
+    onAlert: (a) => {
+      const t = writtenAt.get(a.edu.alert.events[0]);
+      if (t !== undefined) latencies.push(performance.now() - t);
+    },
+  });
+  service.start();
+  const background = generateEvents({ seed: 11, count: 20000, attackShare: 0 }) as EcsEvent[];
+  for (let i = 0; i < 200; i++) {
+    const id = `e2e-${i}`;
+    const attack = {
+      '@timestamp': new Date().toISOString(),
+      event: { id, kind: 'event', dataset: 'syslog' },
+      url: { original: `/index.php?id=${i}' UNION SELECT password FROM users--` },
+      http: { request: { method: 'GET' } },
+      source: { ip: '203.0.113.77' },
+    } as EcsEvent;
+    const batch = background.slice(i * 100, i * 100 + 100);
+    writtenAt.set(id, performance.now());
+    await store.write([...batch, attack]);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const deadline = Date.now() + 10000;
+  while (latencies.length < 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await service.stop();
+  await store.close();
+  latencies.sort((a, b) => a - b);
+  const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]?.toFixed(0);
+  console.log(
+    `end to end (embedded, poll 50 ms, 100 background events per attack): ${latencies.length}/200 alerts, p50 ${p(0.5)} ms, p95 ${p(0.95)} ms, max ${p(0.999)} ms`,
+  );
+}
