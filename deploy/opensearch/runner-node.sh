@@ -7,9 +7,10 @@
 # NODE_BASE_PORT (HTTP port is base + 1; the runner probes upwards while a port is taken,
 # so the real one is read from its output), NODE_TRANSPORT_PORTS (a range of its own, so
 # the two nodes never fight over 9300), NODE_CONF (opensearch.yml or elasticsearch.yml).
-# Environment: EDUSENTRY_NODE_HEAP (default 768m), EDUSENTRY_NODE_WAIT_S (default 180).
+# Environment: EDUSENTRY_NODE_HEAP (default 768m), EDUSENTRY_NODE_WAIT_S (default 180),
+# EDUSENTRY_NODE_RUN_DIR (default <node dir>/run; a private node gets a directory of its own).
 
-RUN="$NODE_DIR/run"
+RUN="${EDUSENTRY_NODE_RUN_DIR:-$NODE_DIR/run}"
 PID_FILE="$RUN/pid"
 LOG="$RUN/node.log"
 HEAP="${EDUSENTRY_NODE_HEAP:-768m}"
@@ -17,7 +18,13 @@ WAIT_S="${EDUSENTRY_NODE_WAIT_S:-180}"
 
 die() { echo "$NODE_NAME: $*" >&2; exit 1; }
 
-running() { [ -f "$PID_FILE" ] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null; }
+# Alive and still our JVM (a stale pid file may name a reused pid).
+running() {
+  [ -f "$PID_FILE" ] || return 1
+  local pid
+  pid=$(cat "$PID_FILE")
+  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "$NODE_DIR/EduNode.java"
+}
 
 classpath() {
   local cp="$NODE_DIR/target/classpath.txt"
