@@ -22,6 +22,7 @@ export class FlowUdpReceiver implements Receiver {
   private sock?: Socket;
   private readonly batcher: Batcher;
   private boundPort = 0;
+  private kernelDrops = 0;
   private c = { datagrams: 0, dropped: 0, events: 0 };
 
   constructor(private readonly o: FlowUdpOptions) {
@@ -57,12 +58,20 @@ export class FlowUdpReceiver implements Receiver {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((r) => (this.sock ? this.sock.close(() => r()) : r()));
+    // The kernel's count disappears with the socket: keep the last reading.
+    if (this.sock) this.kernelDrops = udpKernelDrops(this.boundPort);
+    const sock = this.sock;
+    this.sock = undefined;
+    await new Promise<void>((r) => (sock ? sock.close(() => r()) : r()));
     await this.batcher.flush();
   }
 
   counters(): Record<string, number> {
-    return { ...this.c, ...prefix('decode_', this.o.decoder.counters), kernel_drops: udpKernelDrops(this.boundPort) };
+    return {
+      ...this.c,
+      ...prefix('decode_', this.o.decoder.counters),
+      kernel_drops: this.sock ? udpKernelDrops(this.boundPort) : this.kernelDrops,
+    };
   }
 }
 

@@ -20,6 +20,7 @@ export class SyslogUdpReceiver implements Receiver {
   private sock?: Socket;
   private batcher: Batcher;
   private boundPort = 0;
+  private kernelDrops = 0;
   private c = { received: 0, dropped: 0, oversize: 0, errors: 0 };
   private readonly perSource = new Map<string, number>();
 
@@ -60,12 +61,20 @@ export class SyslogUdpReceiver implements Receiver {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((r) => (this.sock ? this.sock.close(() => r()) : r()));
+    // The kernel's count disappears with the socket: keep the last reading.
+    if (this.sock) this.kernelDrops = udpKernelDrops(this.boundPort);
+    const sock = this.sock;
+    this.sock = undefined;
+    await new Promise<void>((r) => (sock ? sock.close(() => r()) : r()));
     await this.batcher.flush();
   }
 
   counters(): Record<string, number> {
-    return { ...this.c, kernel_drops: udpKernelDrops(this.boundPort), sources: this.perSource.size };
+    return {
+      ...this.c,
+      kernel_drops: this.sock ? udpKernelDrops(this.boundPort) : this.kernelDrops,
+      sources: this.perSource.size,
+    };
   }
 
   /** Messages per source address since start (per-source rate counters). */
