@@ -193,3 +193,16 @@ correlation:
     expect(alerts.map((a) => a.rule.name)).toEqual(['brute force then success']);
   });
 });
+
+describe('hot reload', () => {
+  it('a reloaded rule set keeps the correlation windows of unchanged correlations', () => {
+    const yaml = corr(
+      'type: event_count\nrules: [failed_login]\ngroup-by: [source.ip]\ntimespan: 10s\ncondition: { gte: 3 }',
+    );
+    const first = new Detector(ruleSet(yaml));
+    first.process(event(0, 'failure'));
+    first.process(event(1, 'failure'));
+    const reloaded = first.reload(ruleSet(yaml));
+    expect(reloaded.process(event(2, 'failure')).map((a) => a.rule.name)).toEqual(['correlation']);
+  });
+});
