@@ -171,6 +171,67 @@ describe('console in Chromium', () => {
     await shot('07-xss-inert');
   });
 
+  it('searches stored events and shows collectors', async () => {
+    await page.goto(`${server.url}/search`);
+    await page.getByTestId('search-text').locator('input').fill('onerror');
+    await page.getByTestId('search-run').click();
+    const table = page.getByTestId('search-table');
+    // The event and the alert it raised, nothing else.
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=search-table] tbody tr').length === 2);
+    await table.getByText(XSS_UA, { exact: false }).first().waitFor();
+    expect(await page.locator('.sidebar').textContent()).toContain('network.http1');
+    expect(await page.locator('.sidebar').textContent()).toContain('event.dataset');
+    expect(await xssRan()).toBe(false);
+    await shot('10-search');
+
+    await page.goto(`${server.url}/collectors`);
+    const collectors = page.getByTestId('collectors-page');
+    await collectors.getByText('collector-west-voc').waitFor();
+    expect(await collectors.locator('tbody tr').count()).toBe(4);
+    expect(await collectors.textContent()).toContain('离线');
+    await shot('11-collectors');
+  });
+
+  it('gives the administrators only their own pages', async () => {
+    await page.getByTestId('user-menu').click();
+    await page.getByText('退出登录').click();
+    await page.waitForURL('**/login');
+
+    await login('sysadmin');
+    await page.waitForURL('**/collectors');
+    const menu = await page.locator('.n-menu').textContent();
+    expect(menu).toContain('用户');
+    expect(menu).not.toContain('告警');
+    await page.goto(`${server.url}/system/users`);
+    await page.getByTestId('users-page').getByText('officer').first().waitFor();
+    await page.goto(`${server.url}/alerts`);
+    await page.waitForURL('**/403');
+    await shot('12-sysadmin-403');
+
+    await page.goto(`${server.url}/system/orgs`);
+    await page.getByTestId('orgs-page').getByText('10.22.0.0/16').waitFor();
+    await shot('13-orgs');
+
+    await page.getByTestId('user-menu').click();
+    await page.getByText('退出登录').click();
+    await page.waitForURL('**/login');
+    await login('auditadmin');
+    await page.waitForURL('**/system/audit');
+    const verify = page.getByTestId('audit-verify');
+    await verify.waitFor();
+    expect(await verify.textContent()).toContain('审计链完整');
+    const audit = await page.getByTestId('audit-page').textContent();
+    expect(audit).toContain('auth.login');
+    expect(audit).toContain('monitor');
+    await shot('14-audit');
+
+    await page.getByTestId('user-menu').click();
+    await page.getByText('退出登录').click();
+    await page.waitForURL('**/login');
+    await login('monitor');
+    await page.waitForURL('**/posture');
+  });
+
   it('switches to English and back, and to the dark wall display', async () => {
     await page.goto(`${server.url}/posture`);
     await page.getByTestId('kpi-open').waitFor();
