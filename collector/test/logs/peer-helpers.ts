@@ -1,5 +1,9 @@
 /** Shared by the tests that start real peers (softflowd, pmacctd, rsyslogd, logger) on loopback. */
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { openSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '../../..');
 
 export function hasCommand(cmd: string): boolean {
   try {
@@ -39,4 +43,24 @@ export async function waitFor(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** `edusentry collect listen …` as a child process; resolves with the port it reports. */
+export async function startListen(
+  args: string[],
+  dataDir: string,
+  stdoutFile: string,
+): Promise<{ child: ChildProcess; port: number; stderr: () => string }> {
+  const out = openSync(stdoutFile, 'a');
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'cli/src/main.ts', '--data-dir', dataDir, 'collect', 'listen', '--host', '127.0.0.1', ...args],
+    { cwd: ROOT, stdio: ['ignore', out, 'pipe'], env: { ...process.env, EDUSENTRY_LOG_LEVEL: 'warn' } },
+  );
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  await waitFor(() => /listening: \S+ on [^\n]*:\d+/.test(err) || child.exitCode !== null, 60000, 'collect listen');
+  const m = err.match(/listening: \S+ on [^\n]*:(\d+)/);
+  if (!m) throw new Error(`collect listen did not start:\n${err}`);
+  return { child, port: Number(m[1]), stderr: () => err };
 }

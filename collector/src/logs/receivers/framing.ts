@@ -36,6 +36,11 @@ export class SyslogFramer {
               } else break;
             } else {
               let msg = this.buf.subarray(sp + 1, sp + 1 + len);
+              // Senders such as rsyslog count a trailing LF (or CRLF) into the frame: not part of the message.
+              let end = msg.length;
+              if (end && msg[end - 1] === 0x0a) end--;
+              if (end && msg[end - 1] === 0x0d) end--;
+              msg = msg.subarray(0, end);
               if (msg.length > this.maxBytes) {
                 this.oversize++;
                 msg = msg.subarray(0, this.maxBytes);
