@@ -49,7 +49,7 @@ export function register(program: Command): void {
       const out = [
         'EduSentry is running.',
         `  store:  ${stats.kind} at ${stats.location} (${stats.total} events, retention ${stats.retentionDays} days)`,
-        ...running.map(([s, r]) => `  ${r.info ?? `${s.name}: running`}`),
+        ...running.map(([s, r]) => `  ${s.name}: ${r.info ?? 'running'}`),
         'Press Ctrl-C to stop.',
       ];
       process.stdout.write(out.join('\n') + '\n');

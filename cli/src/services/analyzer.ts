@@ -16,7 +16,7 @@ export const service: Service = {
     analyzer.start();
     const set = analyzer.ruleSet;
     return {
-      info: `analyzer: ${set.rules.length} sigma rules, ${set.correlations.length} correlations active`,
+      info: `${set.rules.length} sigma rules, ${set.correlations.length} correlations active`,
       stop: () => analyzer.stop(),
     };
   },

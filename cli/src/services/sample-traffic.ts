@@ -24,7 +24,7 @@ export const service: Service = {
       await ctx.eventStore.write(batch);
     }
     const perSecond = ctx.config.sample.eventsPerSecond;
-    if (perSecond <= 0) return { stop: async () => {}, info: `sample traffic: ${history} events of history loaded` };
+    if (perSecond <= 0) return { stop: async () => {}, info: `${history} events of history loaded` };
     let seed = now;
     let writing = Promise.resolve();
     const timer = setInterval(() => {
@@ -37,7 +37,7 @@ export const service: Service = {
         .catch((err) => ctx.log.warn({ err }, 'sample traffic write failed'));
     }, 1000);
     return {
-      info: `sample traffic: ${history} events of history loaded, ${perSecond} new events/s flowing`,
+      info: `${history} events of history loaded, ${perSecond} new events/s flowing`,
       stop: async () => {
         clearInterval(timer);
         await writing;
