@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { hashPassword } from '@edusentry/console-server';
 import { launchChromium } from './support/browser';
 import { startConsole, type RunningConsole } from './support/console';
-import { PASSWORD, XSS_UA, XSS_URL, alertDoc } from './support/seed';
+import { PASSWORD, XSS_UA, XSS_URL, alertDoc, heartbeat } from './support/seed';
 
 jest.setTimeout(60_000);
 
@@ -189,6 +189,11 @@ describe('console in Chromium', () => {
     await collectors.getByText('collector-west-voc').waitFor();
     expect(await collectors.locator('tbody tr').count()).toBe(4);
     expect(await collectors.textContent()).toContain('离线');
+    await page.waitForSelector('[data-testid=live-status][data-connected=true]');
+    // The offline collector's heartbeat arrives over socket.io and the row comes back online.
+    server.bus.emit('heartbeat', heartbeat('west-voc', Date.now(), 3));
+    await collectors.getByText('4 / 4').waitFor();
+    expect(await collectors.locator('tbody').textContent()).not.toContain('离线');
     await shot('11-collectors');
   });
 
@@ -257,5 +262,15 @@ describe('console in Chromium', () => {
     await page.getByText('告警列表').or(page.locator('.n-menu').getByText('告警')).first().waitFor();
     expect(await xssRan()).toBe(false);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('sends a wall display back to sign-in when the session idles out', async () => {
+    await page.goto(`${server.url}/screen`);
+    await page.waitForSelector('[data-testid=screen-page] .dot.on');
+    const monitor = server.app.ctx.state.users.byUsername('monitor')!;
+    server.app.ctx.sessions.endUser(monitor.id, 'expired');
+    await page.waitForURL('**/login**');
+    await page.getByText('会话已超时，请重新登录').waitFor();
+    await shot('15-session-expired');
   });
 });
