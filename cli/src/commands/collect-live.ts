@@ -3,7 +3,7 @@ import { EduError } from '@edusentry/core';
 import { formatSummary, LiveCapture, PacketPipeline } from '@edusentry/collector';
 import type { Command } from 'commander';
 import { leaf, parent } from '../command';
-import { packetSink } from './collect-pcap';
+import { packetSink, pushBatched } from './collect-pcap';
 
 interface Opts {
   interface?: string;
@@ -58,7 +58,7 @@ export function register(program: Command): void {
 
       // Drain events to the sink one batch at a time (backpressure), and expire idle flows on wall-clock time.
       let draining = Promise.resolve();
-      const drain = () => (draining = draining.then(() => sink.push(pipeline.take())));
+      const drain = () => (draining = draining.then(() => pushBatched(sink, pipeline.take())));
       const timer = setInterval(() => {
         pipeline.tick(Date.now());
         void drain();
@@ -71,7 +71,7 @@ export function register(program: Command): void {
       });
       clearInterval(timer);
       capture.stop();
-      pipeline.finish();
+      while (pipeline.finish(2000) > 0) await drain();
       await drain();
       await sink.close();
       const counters = { ...pipeline.snapshot(), ...capture.counters() };

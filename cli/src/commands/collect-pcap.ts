@@ -1,13 +1,13 @@
 /** `edusentry collect pcap <files...> [--ndjson | --store]`: captures → flows and DNS/HTTP/TLS/SSH events. */
 import { resolve } from 'node:path';
-import { EduError } from '@edusentry/core';
+import { EduError, type EcsEvent } from '@edusentry/core';
 import {
+  createShipper,
   formatSummary,
   NdjsonSink,
   PacketPipeline,
   ProgressLine,
   readCaptureFile,
-  StoreSink,
   type EventSink,
 } from '@edusentry/collector';
 import type { Command } from 'commander';
@@ -22,8 +22,24 @@ interface Opts {
 /** The sink chosen by --ndjson / --store (NDJSON when neither is given). */
 export async function packetSink(ctx: Context, opts: Opts): Promise<EventSink> {
   if (opts.ndjson && opts.store) throw new EduError('EDU_ERR_USAGE', 'give either --ndjson or --store, not both');
-  if (opts.store) return new StoreSink(await ctx.store());
+  if (opts.store) {
+    // Through the shipper: batches, retries, and the disk spool when the store is down.
+    return createShipper(await ctx.store(), {
+      ...ctx.config.collector.shipper,
+      dataDir: ctx.dataDir,
+      observer: ctx.config.observer,
+      organization: ctx.config.organization,
+      log: ctx.log,
+    });
+  }
   return new NdjsonSink(process.stdout);
+}
+
+const FINISH_BATCH = 2000;
+
+/** Hands events to the sink in slices, so one write never builds a huge string. */
+export async function pushBatched(sink: EventSink, events: EcsEvent[], size = 1000): Promise<void> {
+  for (let i = 0; i < events.length; i += size) await sink.push(events.slice(i, i + size));
 }
 
 export function register(program: Command): void {
@@ -53,11 +69,12 @@ export function register(program: Command): void {
                 pipeline.counters.packets,
                 pipeline.counters.flow_events + pipeline.counters.app_events,
               );
-              await sink.push(pipeline.take());
+              await pushBatched(sink, pipeline.take());
             },
           });
-          pipeline.finish();
-          await sink.push(pipeline.take());
+          // End the remaining flows a batch at a time, so memory stays bounded with many live flows.
+          while (pipeline.finish(FINISH_BATCH) > 0) await pushBatched(sink, pipeline.take());
+          await pushBatched(sink, pipeline.take());
           progress.clear();
           if (reader.damaged)
             ctx.log.warn(

@@ -109,11 +109,14 @@ export class CaptureReader {
     const div = this.nsec ? 1e6 : 1e3;
     const onPacket = this.onPacket;
     const link = this.linkType;
+    // Plain byte arithmetic: the record header is read once per packet, so no method calls here.
+    const le = (i: number) => (buf[i] | (buf[i + 1] << 8) | (buf[i + 2] << 16) | (buf[i + 3] << 24)) >>> 0;
+    const be = (i: number) => ((buf[i] << 24) | (buf[i + 1] << 16) | (buf[i + 2] << 8) | buf[i + 3]) >>> 0;
     while (o + hdr <= end) {
-      const sec = little ? buf.readUInt32LE(o) : buf.readUInt32BE(o);
-      const frac = little ? buf.readUInt32LE(o + 4) : buf.readUInt32BE(o + 4);
-      const capLen = little ? buf.readUInt32LE(o + 8) : buf.readUInt32BE(o + 8);
-      const origLen = little ? buf.readUInt32LE(o + 12) : buf.readUInt32BE(o + 12);
+      const sec = little ? le(o) : be(o);
+      const frac = little ? le(o + 4) : be(o + 4);
+      const capLen = little ? le(o + 8) : be(o + 8);
+      const origLen = little ? le(o + 12) : be(o + 12);
       if (capLen > MAX_RECORD || frac >= div * 1000) {
         this.damage('corrupt_record');
         return o;

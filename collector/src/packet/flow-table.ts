@@ -9,6 +9,12 @@
  */
 import { TCP, type DecodedPacket } from './decode';
 
+// Module-local copies of the shared constants: imported bindings cost a getter call per access on the hot path.
+const F_SYN = TCP.SYN;
+const F_ACK = TCP.ACK;
+const F_FIN = TCP.FIN;
+const F_RST = TCP.RST;
+
 export type EndReason = 'idle_timeout' | 'active_timeout' | 'fin' | 'rst' | 'evicted' | 'end_of_capture' | 'port_reuse';
 
 export interface FlowTableOptions {
@@ -153,7 +159,7 @@ export class FlowTable {
     const flags = proto === 6 ? p.tcpFlags : 0;
     if (slot >= 0) {
       // A fresh SYN on a closing flow is a new connection on a reused port pair.
-      if (this.list[slot] === CLOSING && (flags & (TCP.SYN | TCP.ACK)) === TCP.SYN) {
+      if (this.list[slot] === CLOSING && (flags & (F_SYN | F_ACK)) === F_SYN) {
         this.end(slot, 'port_reuse');
         return this.update(p, ts, wireLen);
       }
@@ -179,8 +185,8 @@ export class FlowTable {
       dir = 0;
       // First packet a SYN-ACK, or (without a SYN) sent from a service port to an ephemeral one:
       // the receiver initiated the conversation.
-      const synAck = (flags & (TCP.SYN | TCP.ACK)) === (TCP.SYN | TCP.ACK);
-      if (synAck || (!(flags & TCP.SYN) && sp !== 0 && sp < 1024 && dp >= 1024)) {
+      const synAck = (flags & (F_SYN | F_ACK)) === (F_SYN | F_ACK);
+      if (synAck || (!(flags & F_SYN) && sp !== 0 && sp < 1024 && dp >= 1024)) {
         this.swapEnds(slot);
         dir = 1;
       }
@@ -197,8 +203,8 @@ export class FlowTable {
       this.bytesRev[slot] += wireLen;
       this.flagsRev[slot] |= flags;
     }
-    if (flags & (TCP.FIN | TCP.RST)) {
-      this.state[slot] |= flags & TCP.RST ? RST_SEEN : dir === 0 ? FIN_FWD : FIN_REV;
+    if (flags & (F_FIN | F_RST)) {
+      this.state[slot] |= flags & F_RST ? RST_SEEN : dir === 0 ? FIN_FWD : FIN_REV;
       const st = this.state[slot];
       if (st & RST_SEEN || (st & (FIN_FWD | FIN_REV)) === (FIN_FWD | FIN_REV)) this.moveTo(slot, CLOSING);
     }
@@ -217,15 +223,16 @@ export class FlowTable {
     }
   }
 
-  /** Ends every flow (end of capture, shutdown). */
-  flush(reason: EndReason = 'end_of_capture'): void {
+  /** Ends every flow (end of capture, shutdown), or at most `limit` of them; returns how many are left. */
+  flush(reason: EndReason = 'end_of_capture', limit = Infinity): number {
     for (const l of [ACTIVE, CLOSING]) {
-      while (this.head[l] >= 0) {
+      while (this.head[l] >= 0 && limit-- > 0) {
         const s = this.head[l];
         const st = this.state[s];
         this.end(s, l === CLOSING ? (st & RST_SEEN ? 'rst' : 'fin') : reason);
       }
     }
+    return this.count;
   }
 
   /** Slots of live flows, oldest activity first. */

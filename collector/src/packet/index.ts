@@ -23,6 +23,5 @@ export { FragmentReassembler } from './reassembly';
 export { CampusMatcher, type FlowDirection } from './direction';
 export { PacketPipeline, type PipelineOptions } from './pipeline';
 export * from './app';
-export { StoreSink } from './store-sink';
 export { ProgressLine, formatSummary } from './progress';
 export { LiveCapture, type LiveOptions } from './live';

@@ -9,6 +9,15 @@ import { APP_PARSERS, type AppEmitter, type AppParser, type AppSession, type Dir
 import { communityIdBytes, wordsToBytes } from './community-id';
 import type { PacketConfig } from './config';
 import { DecodedPacket, decodeFrame, formatIp, IPPROTO, LINKTYPE, TCP, tcpFlagNames, transportName } from './decode';
+
+// Module-local copies of the shared constants: imported bindings cost a getter call per access on the hot path.
+const P_TCP = IPPROTO.TCP;
+const P_UDP = IPPROTO.UDP;
+const P_ICMPV6 = IPPROTO.ICMPV6;
+const P_ICMP = IPPROTO.ICMP;
+const F_SYN = TCP.SYN;
+const F_ACK = TCP.ACK;
+const LINK_RAW = LINKTYPE.RAW;
 import { CampusMatcher } from './direction';
 import { FlowTable, type EndReason } from './flow-table';
 import { FragmentReassembler } from './reassembly';
@@ -138,7 +147,7 @@ export class PacketPipeline {
       if (!whole) return;
       c.reassembled++;
       const { vlanCount, vlanOuter, vlanInner } = p;
-      if (!decodeFrame(LINKTYPE.RAW, whole, p)) {
+      if (!decodeFrame(LINK_RAW, whole, p)) {
         this.decodeErrors[p.error] = (this.decodeErrors[p.error] ?? 0) + 1;
         return;
       }
@@ -156,7 +165,7 @@ export class PacketPipeline {
     const slot = flows.update(p, ts, wireLen);
     if (flows.isNew) this.counters.flows++;
     const proto = p.protocol;
-    if (proto !== IPPROTO.TCP && proto !== IPPROTO.UDP) return;
+    if (proto !== P_TCP && proto !== P_UDP) return;
     let app = this.apps.get(slot);
     if (app?.session.handoff) {
       // The protocol changed mid-flow (HTTP CONNECT): detect afresh from this packet on.
@@ -172,7 +181,7 @@ export class PacketPipeline {
     }
     if (app.session.done) return;
     const dir = flows.dir as Direction;
-    if (proto === IPPROTO.UDP) {
+    if (proto === P_UDP) {
       if (p.payloadLength > 0) app.session.data(dir, buf, p.payloadOffset, p.payloadLength, ts);
       return;
     }
@@ -180,7 +189,7 @@ export class PacketPipeline {
   }
 
   private detect(slot: number, p: DecodedPacket, buf: Buffer, ts: number): FlowApp | undefined {
-    const transport = p.protocol === IPPROTO.TCP ? 'tcp' : 'udp';
+    const transport = p.protocol === P_TCP ? 'tcp' : 'udp';
     for (const parser of this.parsers) {
       if (!parser.detect(transport, buf, p.payloadOffset, p.payloadLength, p.srcPort, p.dstPort)) continue;
       const app: FlowApp = {
@@ -202,11 +211,11 @@ export class PacketPipeline {
   private tcpData(app: FlowApp, dir: Direction, p: DecodedPacket, buf: Buffer, ts: number): void {
     // The peer acknowledging past a hole we are waiting on: those bytes were lost to the capture.
     const other = (1 - dir) as Direction;
-    if (app.ooo[other].length && p.tcpFlags & TCP.ACK && ((p.tcpAck - app.next[other]) | 0) > 0)
+    if (app.ooo[other].length && p.tcpFlags & F_ACK && ((p.tcpAck - app.next[other]) | 0) > 0)
       this.skipGap(app, other, ts);
     if (app.session.done) return;
     let seq = p.tcpSeq;
-    if (p.tcpFlags & TCP.SYN) {
+    if (p.tcpFlags & F_SYN) {
       app.next[dir] = (seq + 1) >>> 0;
       seq = (seq + 1) >>> 0;
     }
@@ -277,7 +286,7 @@ export class PacketPipeline {
     const a = wordsToBytes(v, f.addrA, slot * 4);
     const b = wordsToBytes(v, f.addrB, slot * 4);
     const proto = f.proto[slot];
-    const icmp = proto === IPPROTO.ICMP || proto === IPPROTO.ICMPV6;
+    const icmp = proto === P_ICMP || proto === P_ICMPV6;
     return communityIdBytes(
       proto,
       a,
@@ -308,7 +317,7 @@ export class PacketPipeline {
   private endpoints(slot: number): [Record<string, unknown>, Record<string, unknown>] {
     const f = this.flows;
     const v = f.ipVersion[slot];
-    const ports = f.proto[slot] === IPPROTO.TCP || f.proto[slot] === IPPROTO.UDP || f.proto[slot] === 132;
+    const ports = f.proto[slot] === P_TCP || f.proto[slot] === P_UDP || f.proto[slot] === 132;
     const a: Record<string, unknown> = { ip: formatIp(v, f.addrA, slot * 4) };
     const b: Record<string, unknown> = { ip: formatIp(v, f.addrB, slot * 4) };
     if (ports) {
@@ -375,12 +384,12 @@ export class PacketPipeline {
     const first = f.first[slot];
     const last = f.last[slot];
     const edu: Record<string, unknown> = { end_reason: reason };
-    if (f.proto[slot] === IPPROTO.TCP) {
+    if (f.proto[slot] === P_TCP) {
       edu.tcp_flags = tcpFlagNames(f.flagsFwd[slot] | f.flagsRev[slot]);
       edu.tcp_flags_client = tcpFlagNames(f.flagsFwd[slot]);
       edu.tcp_flags_server = tcpFlagNames(f.flagsRev[slot]);
     }
-    if (f.proto[slot] === IPPROTO.ICMP || f.proto[slot] === IPPROTO.ICMPV6)
+    if (f.proto[slot] === P_ICMP || f.proto[slot] === P_ICMPV6)
       edu.icmp = { type: f.icmpType[slot], code: f.icmpCode[slot] };
     if (reason === 'evicted') edu.evicted = true;
     const start = new Date(first).toISOString();
@@ -418,9 +427,12 @@ export class PacketPipeline {
     this.frags.expire(now);
   }
 
-  /** Ends every flow (end of capture or shutdown). */
-  finish(): void {
-    this.flows.flush('end_of_capture');
+  /**
+   * Ends every flow (end of capture or shutdown). With `limit`, ends at most that many
+   * and returns how many remain, so a caller can drain events in bounded batches.
+   */
+  finish(limit = Infinity): number {
+    return this.flows.flush('end_of_capture', limit);
   }
 
   /** The events produced since the last call. */

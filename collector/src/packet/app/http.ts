@@ -66,6 +66,9 @@ class Side {
 }
 
 export function looksLikeRequest(buf: Buffer, off: number, len: number): boolean {
+  const c = buf[off];
+  // Every method starts with an upper-case letter: most payloads fail here without building a string.
+  if (len < 4 || c < 0x41 || c > 0x5a) return false;
   const s = buf.toString('latin1', off, off + Math.min(len, 10));
   return METHODS.some((m) => s.startsWith(m + ' '));
 }
@@ -355,6 +358,14 @@ function findMessageStart(buf: Buffer, off: number, end: number, request: boolea
   return -1;
 }
 
+const isHttpResponse = (buf: Buffer, off: number, len: number) =>
+  len >= 5 &&
+  buf[off] === 0x48 &&
+  buf[off + 1] === 0x54 &&
+  buf[off + 2] === 0x54 &&
+  buf[off + 3] === 0x50 &&
+  buf[off + 4] === 0x2f;
+
 function parseHead(text: string): Head {
   const lines = text.split(/\r?\n/);
   const headers = new Map<string, string>();
@@ -372,10 +383,7 @@ export const httpParser: AppParser = {
   name: 'http',
   dataset: 'network.http',
   detect(transport, buf, off, len) {
-    return (
-      transport === 'tcp' &&
-      (looksLikeRequest(buf, off, len) || buf.toString('latin1', off, off + Math.min(len, 5)) === 'HTTP/')
-    );
+    return transport === 'tcp' && (looksLikeRequest(buf, off, len) || isHttpResponse(buf, off, len));
   },
   create(_t, out) {
     return new HttpSession(out);

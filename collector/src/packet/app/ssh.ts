@@ -116,7 +116,14 @@ export const sshParser: AppParser = {
   name: 'ssh',
   dataset: 'network.ssh',
   detect(transport, buf, off, len) {
-    return transport === 'tcp' && len >= 4 && buf.toString('latin1', off, off + 4) === 'SSH-';
+    return (
+      transport === 'tcp' &&
+      len >= 4 &&
+      buf[off] === 0x53 &&
+      buf[off + 1] === 0x53 &&
+      buf[off + 2] === 0x48 &&
+      buf[off + 3] === 0x2d
+    );
   },
   create(_t, out) {
     return new SshSession(out);
