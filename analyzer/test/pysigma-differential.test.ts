@@ -17,7 +17,15 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pipelinesDir, sigmaDir } from '@edusentry/rules';
-import { EventView, loadPipelines, ruleFiles, RuleSet, type CompiledRule, type DetectionNode } from '../src';
+import {
+  convertRule,
+  EventView,
+  loadPipelines,
+  ruleFiles,
+  RuleSet,
+  type CompiledRule,
+  type DetectionNode,
+} from '../src';
 import { loadCrsCases } from './coreruleset-events';
 
 const URL_ = process.env.EDUSENTRY_TEST_OPENSEARCH_URL?.replace(/\/+$/, '');
@@ -45,6 +53,20 @@ async function os(method: string, path: string, body?: unknown, ndjson = false):
     body: body === undefined ? undefined : ndjson ? (body as string) : JSON.stringify(body),
   });
   return res.json();
+}
+
+/** Many searches in few round trips (_msearch), answers in order. */
+async function msearch(bodies: unknown[]): Promise<any[]> {
+  const out: any[] = [];
+  for (let i = 0; i < bodies.length; i += 40) {
+    const lines = bodies
+      .slice(i, i + 40)
+      .map((b) => `{"index":${JSON.stringify(INDEX)}}\n${JSON.stringify(b)}\n`)
+      .join('');
+    const res = await os('POST', '/_msearch', lines, true);
+    out.push(...res.responses);
+  }
+  return out;
 }
 
 function setField(doc: Record<string, any>, path: string, value: unknown): void {
@@ -105,6 +127,8 @@ maybe('pySigma Lucene vs in-process matcher on OpenSearch', () => {
   let corpus: Record<string, unknown>[] = [];
   corpus = [...loadCrsCases().map((c) => c.event), ...ruleEvents(ours.rules)];
 
+  let views: EventView[] = [];
+
   beforeAll(async () => {
     await os('PUT', `/${INDEX}`, {
       settings: { number_of_shards: 1, number_of_replicas: 0, 'index.max_result_window': 100000 },
@@ -128,6 +152,7 @@ maybe('pySigma Lucene vs in-process matcher on OpenSearch', () => {
     for (let i = corpus.length - 1; i >= 0; i--)
       if (rejected.has((corpus[i].event as { id: string }).id)) corpus.splice(i, 1);
     expect(rejected.size).toBeLessThan(corpus.length / 10);
+    views = corpus.map((e) => new EventView(e)); // one view per event, shared by every rule
   });
   afterAll(async () => {
     await os('DELETE', `/${INDEX}`);
@@ -149,18 +174,17 @@ maybe('pySigma Lucene vs in-process matcher on OpenSearch', () => {
     const unexplained: string[] = [];
     const notConverted: string[] = [];
     const reasons: Record<string, number> = {};
-    for (const c of converted) {
-      const rule = byId.get(c.id);
-      if (!rule) continue;
+    const runnable = converted.filter((c) => byId.has(c.id));
+    const answers = await msearch(
+      runnable.map((c) => ({ query: { query_string: { query: c.query ?? '' } }, size: 10000, _source: false })),
+    );
+    for (const [ci, c] of runnable.entries()) {
+      const rule = byId.get(c.id)!;
       if (!c.query) {
         notConverted.push(`${c.title}: ${c.error}`);
         continue;
       }
-      const res = await os('POST', `/${INDEX}/_search`, {
-        query: { query_string: { query: c.query } },
-        size: 10000,
-        _source: false,
-      });
+      const res = answers[ci];
       if (res.error) {
         notConverted.push(
           `${c.title}: OpenSearch rejected the query: ${res.error.root_cause?.[0]?.reason ?? res.error.type}`,
@@ -204,5 +228,48 @@ maybe('pySigma Lucene vs in-process matcher on OpenSearch', () => {
     );
     expect(rulesCompared).toBeGreaterThan(100);
     expect(unexplained).toEqual([]);
+  });
+
+  it('our DSL conversion (retro-hunt on OpenSearch) selects what the in-process matcher selects', async () => {
+    let pairs = 0;
+    let agree = 0;
+    let skipped = 0;
+    const differ: Record<string, number> = {};
+    const queries = ours.rules.map((rule) => {
+      try {
+        return (convertRule(rule, 'dsl') as { query: unknown }).query;
+      } catch {
+        return undefined;
+      }
+    });
+    const answers = await msearch(
+      queries.map((query) => ({ query: query ?? { match_none: {} }, size: 10000, _source: false })),
+    );
+    for (const [ri, rule] of ours.rules.entries()) {
+      if (queries[ri] === undefined) {
+        skipped++;
+        continue;
+      }
+      const res = answers[ri];
+      if (res.error) {
+        skipped++;
+        continue;
+      }
+      const theirs = new Set<string>(res.hits.hits.map((h: { _id: string }) => h._id));
+      for (let k = 0; k < corpus.length; k++) {
+        const e = corpus[k];
+        const mine = rule.datasets.includes((e.event as { dataset: string }).dataset) && rule.predicate(views[k]);
+        pairs++;
+        if (mine === theirs.has((e.event as { id: string }).id)) agree++;
+        else differ[rule.rule.meta.title] = (differ[rule.rule.meta.title] ?? 0) + 1;
+      }
+    }
+    process.stdout.write(
+      [
+        `DSL conversion vs in-process: ${ours.rules.length - skipped} rules, agreement ${((agree / pairs) * 100).toFixed(3)}% of ${pairs} decisions (${skipped} rules not runnable)`,
+        ...Object.entries(differ).map(([k, v]) => `    ${v}  ${k}`),
+      ].join('\n') + '\n',
+    );
+    expect(agree / pairs).toBeGreaterThan(0.999);
   });
 });

@@ -8,8 +8,8 @@ export const MISSING: readonly unknown[] = Object.freeze([]);
 
 export class EventView {
   private raw = new Map<string, readonly unknown[]>();
-  private strs = new Map<string, string[]>();
-  private lowers = new Map<string, string[]>();
+  private strs?: Map<string, string[]>;
+  private lowers?: Map<string, string[]>;
   private everything?: { strs: string[]; lowers: string[] };
 
   constructor(readonly doc: Record<string, unknown>) {}
@@ -29,6 +29,7 @@ export class EventView {
   }
 
   strings(field: string): string[] {
+    this.strs ??= new Map();
     let s = this.strs.get(field);
     if (s === undefined) {
       s = [];
@@ -39,6 +40,7 @@ export class EventView {
   }
 
   lowerStrings(field: string): string[] {
+    this.lowers ??= new Map();
     let s = this.lowers.get(field);
     if (s === undefined) {
       s = this.strings(field).map((x) => x.toLowerCase());
@@ -77,11 +79,24 @@ function collect(v: unknown, out: string[]): void {
   else out.push(String(v));
 }
 
+const PATHS = new Map<string, string[]>();
+
 function lookup(doc: Record<string, unknown>, field: string): readonly unknown[] {
   if (field in doc) return leaves(doc[field]);
   if (!field.includes('.')) return MISSING;
+  let parts = PATHS.get(field);
+  if (!parts) PATHS.set(field, (parts = field.split('.')));
+  // Fast path: plain nested objects, no arrays on the way.
+  let o: any = doc;
+  let i = 0;
+  for (; i < parts.length; i++) {
+    if (o === null || typeof o !== 'object' || Array.isArray(o)) break;
+    if (!(parts[i] in o)) return MISSING;
+    o = o[parts[i]];
+  }
+  if (i === parts.length) return leaves(o);
   let cur: unknown[] = [doc];
-  for (const part of field.split('.')) {
+  for (const part of parts) {
     const next: unknown[] = [];
     for (const c of cur) {
       if (Array.isArray(c)) {
