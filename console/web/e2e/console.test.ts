@@ -53,7 +53,12 @@ afterAll(async () => {
 describe('console in Chromium', () => {
   it('explains a wrong password and then the lockout', async () => {
     const { state } = server.app.ctx;
-    state.users.create({ username: 'locktest', role: 'school_officer', orgId: 'east-no1', passwordHash: await hashPassword(PASSWORD) });
+    state.users.create({
+      username: 'locktest',
+      role: 'school_officer',
+      orgId: 'east-no1',
+      passwordHash: await hashPassword(PASSWORD),
+    });
     await login('locktest', 'wrong-password-1');
     const error = page.getByTestId('login-error');
     await error.waitFor();
@@ -61,13 +66,21 @@ describe('console in Chromium', () => {
     await shot('01-login-error');
     for (let i = 0; i < 6; i++) {
       await page.fill('input[name=password]', `wrong-password-${i + 2}`);
-      await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/auth/login')), page.click('[data-testid=login-submit]')]);
+      await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/api/auth/login')),
+        page.click('[data-testid=login-submit]'),
+      ]);
     }
-    await page.waitForFunction(() => document.querySelector('[data-testid=login-error]')?.textContent?.includes('锁定'));
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid=login-error]')?.textContent?.includes('锁定'),
+    );
     expect(await error.textContent()).toMatch(/账户已因多次登录失败被锁定/);
     // Even the right password is refused while locked.
     await page.fill('input[name=password]', PASSWORD);
-    const [res] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/auth/login')), page.click('[data-testid=login-submit]')]);
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/auth/login')),
+      page.click('[data-testid=login-submit]'),
+    ]);
     expect(res.status()).toBe(423);
     expect(page.url()).toContain('/login');
     await shot('02-login-locked');
@@ -91,7 +104,13 @@ describe('console in Chromium', () => {
     await page.getByTestId('alert-table').waitFor();
     await page.waitForSelector('[data-testid=live-status][data-connected=true]');
     const live = alertDoc(777, 'east-no1', Date.now(), {
-      rule: { id: 'e2e-live', name: 'E2E Live Ransomware Beacon', level: 'critical', tactic: 'Impact', technique: 'T1486' },
+      rule: {
+        id: 'e2e-live',
+        name: 'E2E Live Ransomware Beacon',
+        level: 'critical',
+        tactic: 'Impact',
+        technique: 'T1486',
+      },
       src: '192.0.2.77',
     });
     await server.pushAlert(live);
@@ -104,7 +123,9 @@ describe('console in Chromium', () => {
     const drawer = page.getByTestId('alert-drawer');
     await drawer.waitFor();
     await page.getByTestId('triage-acknowledge').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid=drawer-status]')?.textContent?.includes('已确认'));
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid=drawer-status]')?.textContent?.includes('已确认'),
+    );
 
     await page.getByTestId('triage-assign').click();
     await page.getByTestId('triage-assignee').locator('input').fill('officer');
@@ -136,7 +157,9 @@ describe('console in Chromium', () => {
     const drawer = page.getByTestId('incident-drawer');
     await drawer.getByText('东城一中疑似勒索软件事件').first().waitFor();
     await page.getByTestId('incident-to-investigating').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid=incident-status]')?.textContent?.includes('调查中'));
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid=incident-status]')?.textContent?.includes('调查中'),
+    );
     await page.getByTestId('timeline-input').locator('textarea').fill('已提取样本哈希并上报市教育局');
     await page.getByTestId('timeline-submit').click();
     await page.getByTestId('incident-timeline').getByText('已提取样本哈希').waitFor();
@@ -167,7 +190,9 @@ describe('console in Chromium', () => {
     expect(await xssRan()).toBe(false);
     // The payload's elements never became DOM nodes.
     expect(await page.evaluate(() => document.querySelectorAll('img[src="x"]').length)).toBe(0);
-    expect(await page.evaluate(() => Array.from(document.scripts).some((s) => s.textContent?.includes('__xss')))).toBe(false);
+    expect(await page.evaluate(() => Array.from(document.scripts).some((s) => s.textContent?.includes('__xss')))).toBe(
+      false,
+    );
     await shot('07-xss-inert');
   });
 

@@ -14,7 +14,13 @@ export const ORGS: OrgNode[] = [
   { id: 'east-no1', name: '东城第一中学', level: 'school', parentId: 'east', cidrs: ['10.11.0.0/16'] },
   { id: 'east-exp', name: '东城实验小学', level: 'school', parentId: 'east', cidrs: ['10.12.0.0/16'] },
   { id: 'west-no2', name: '西城第二中学', level: 'school', parentId: 'west', cidrs: ['10.21.0.0/16'] },
-  { id: 'west-voc', name: '西城职业技术学院', level: 'school', parentId: 'west', cidrs: ['10.22.0.0/16', '2001:db8:22::/48'] },
+  {
+    id: 'west-voc',
+    name: '西城职业技术学院',
+    level: 'school',
+    parentId: 'west',
+    cidrs: ['10.22.0.0/16', '2001:db8:22::/48'],
+  },
 ];
 export const SCHOOLS = ORGS.filter((o) => o.level === 'school');
 
@@ -31,11 +37,29 @@ export const XSS_UA = '<script>window.__xss=2</script>Mozilla/5.0 (evil)';
 
 const RULES = [
   { id: 'sqli-url', name: 'SQL Injection Attempt In URL', level: 'high', tactic: 'Initial Access', technique: 'T1190' },
-  { id: 'webshell', name: 'Web Shell Upload Attempt', level: 'critical', tactic: 'Persistence', technique: 'T1505.003' },
-  { id: 'ssh-brute', name: 'SSH Brute Force From Internet', level: 'medium', tactic: 'Credential Access', technique: 'T1110' },
+  {
+    id: 'webshell',
+    name: 'Web Shell Upload Attempt',
+    level: 'critical',
+    tactic: 'Persistence',
+    technique: 'T1505.003',
+  },
+  {
+    id: 'ssh-brute',
+    name: 'SSH Brute Force From Internet',
+    level: 'medium',
+    tactic: 'Credential Access',
+    technique: 'T1110',
+  },
   { id: 'mining-dns', name: 'DNS Query To Crypto Mining Pool', level: 'high', tactic: 'Impact', technique: 'T1496' },
   { id: 'scan', name: 'Port Scan Against Campus Hosts', level: 'low', tactic: 'Discovery', technique: 'T1046' },
-  { id: 'c2-beacon', name: 'Periodic Beacon To Rare Domain', level: 'medium', tactic: 'Command and Control', technique: 'T1071' },
+  {
+    id: 'c2-beacon',
+    name: 'Periodic Beacon To Rare Domain',
+    level: 'medium',
+    tactic: 'Command and Control',
+    technique: 'T1071',
+  },
   { id: 'sus-ua', name: 'Suspicious Scanner User Agent', level: 'low', tactic: 'Reconnaissance', technique: 'T1595' },
 ] as const;
 
@@ -50,14 +74,28 @@ export interface SeedRule {
 const SEVERITY: Record<string, number> = { critical: 99, high: 73, medium: 47, low: 21, informational: 1 };
 
 function schoolNet(orgId: string): string {
-  return ORGS.find((o) => o.id === orgId)!.cidrs[0].split('.').slice(0, 2).join('.');
+  return ORGS.find((o) => o.id === orgId)!
+    .cidrs[0].split('.')
+    .slice(0, 2)
+    .join('.');
 }
 
-export function httpEvent(n: number, orgId: string, at: number, over: Partial<{ url: string; ua: string; user: string }> = {}): EcsEvent {
+export function httpEvent(
+  n: number,
+  orgId: string,
+  at: number,
+  over: Partial<{ url: string; ua: string; user: string }> = {},
+): EcsEvent {
   const net = schoolNet(orgId);
   return {
     '@timestamp': new Date(at).toISOString(),
-    event: { id: eventId('e2e-http', `${orgId}:${n}:${at}`), kind: 'event', dataset: 'network.http', category: ['web', 'network'], action: 'http-request' },
+    event: {
+      id: eventId('e2e-http', `${orgId}:${n}:${at}`),
+      kind: 'event',
+      dataset: 'network.http',
+      category: ['web', 'network'],
+      action: 'http-request',
+    },
     organization: { id: orgId, name: ORGS.find((o) => o.id === orgId)!.name },
     observer: { id: `col-${orgId}`, name: `collector-${orgId}` },
     source: { ip: `198.51.100.${(n % 200) + 1}`, port: 40000 + (n % 2000) },
@@ -74,16 +112,41 @@ function dnsEvent(n: number, orgId: string, at: number): EcsEvent {
   const net = schoolNet(orgId);
   return {
     '@timestamp': new Date(at).toISOString(),
-    event: { id: eventId('e2e-dns', `${orgId}:${n}:${at}`), kind: 'event', dataset: 'network.dns', category: ['network'], action: 'dns-query' },
+    event: {
+      id: eventId('e2e-dns', `${orgId}:${n}:${at}`),
+      kind: 'event',
+      dataset: 'network.dns',
+      category: ['network'],
+      action: 'dns-query',
+    },
     organization: { id: orgId },
     source: { ip: `${net}.3.${(n % 50) + 2}`, port: 50000 + n },
     destination: { ip: '10.0.0.53', port: 53 },
     network: { transport: 'udp', protocol: 'dns', direction: 'outbound' },
-    dns: { type: 'query', question: { name: ['www.moe.gov.cn', 'pool.minexmr.example', 'cdn.example.edu.cn', 'mail.school.example'][n % 4], type: 'A' } },
+    dns: {
+      type: 'query',
+      question: {
+        name: ['www.moe.gov.cn', 'pool.minexmr.example', 'cdn.example.edu.cn', 'mail.school.example'][n % 4],
+        type: 'A',
+      },
+    },
   };
 }
 
-export function alertDoc(n: number, orgId: string, at: number, over: Partial<{ rule: SeedRule; status: AlertEvent['edu']['alert']['status']; events: string[]; url: string; ua: string; user: string; src: string }> = {}): AlertEvent {
+export function alertDoc(
+  n: number,
+  orgId: string,
+  at: number,
+  over: Partial<{
+    rule: SeedRule;
+    status: AlertEvent['edu']['alert']['status'];
+    events: string[];
+    url: string;
+    ua: string;
+    user: string;
+    src: string;
+  }> = {},
+): AlertEvent {
   const rule: SeedRule = over.rule ?? RULES[n % RULES.length];
   const net = schoolNet(orgId);
   const doc: AlertEvent & Record<string, unknown> = {
@@ -102,7 +165,15 @@ export function alertDoc(n: number, orgId: string, at: number, over: Partial<{ r
       reference: ['https://attack.mitre.org/techniques/' + rule.technique.replace('.', '/')],
     },
     threat: { framework: 'MITRE ATT&CK', tactic: { name: [rule.tactic] }, technique: { id: [rule.technique] } },
-    edu: { alert: { status: over.status ?? 'new', events: over.events ?? [], count: 1 + (n % 5), first_seen: new Date(at - 60_000).toISOString(), last_seen: new Date(at).toISOString() } },
+    edu: {
+      alert: {
+        status: over.status ?? 'new',
+        events: over.events ?? [],
+        count: 1 + (n % 5),
+        first_seen: new Date(at - 60_000).toISOString(),
+        last_seen: new Date(at).toISOString(),
+      },
+    },
   };
   if (over.url) doc.url = { original: over.url };
   if (over.ua) doc.user_agent = { original: over.ua };
@@ -120,7 +191,12 @@ export function heartbeat(orgId: string, at: number, n: number): HeartbeatEvent 
     edu: {
       collector: {
         uptime_s: 86400 * (n + 1) + 3600 * n,
-        counters: { packets: 1_200_000 * (n + 1), events: 84_000 * (n + 1), dropped: n === 2 ? 1532 : 0, decode_errors: 3 * n },
+        counters: {
+          packets: 1_200_000 * (n + 1),
+          events: 84_000 * (n + 1),
+          dropped: n === 2 ? 1532 : 0,
+          decode_errors: 3 * n,
+        },
         rates: { packets_per_s: 3200 + 500 * n, events_per_s: 210 + 40 * n, bytes_per_s: 9_800_000 },
         spool_bytes: n === 2 ? 48_000_000 : 0,
       },
@@ -148,15 +224,23 @@ export function sampleData(now: number): Seed {
   for (let i = 0; i < 64; i++) {
     // Weighted towards two schools so the risk ranking has a shape.
     const org = SCHOOLS[[0, 0, 0, 2, 2, 1, 3][i % 7]].id;
-    const at = now - Math.floor(((i * 37) % 64) / 64 * 23 * 3600_000) - 120_000;
+    const at = now - Math.floor((((i * 37) % 64) / 64) * 23 * 3600_000) - 120_000;
     const status = i % 11 === 0 ? 'closed' : i % 7 === 0 ? 'acknowledged' : i % 13 === 0 ? 'false_positive' : 'new';
     const trigger = events[(i * 5) % events.length];
-    alerts.push(alertDoc(i, org, at, { status, events: [trigger.event.id], user: i % 3 === 0 ? `stu${1000 + i}` : undefined }));
+    alerts.push(
+      alertDoc(i, org, at, { status, events: [trigger.event.id], user: i % 3 === 0 ? `stu${1000 + i}` : undefined }),
+    );
   }
   const xssEvent = httpEvent(9999, 'east-no1', now - 600_000, { url: XSS_URL, ua: XSS_UA, user: 'stu4242' });
   events.push(xssEvent);
   const xssAlert = alertDoc(9999, 'east-no1', now - 590_000, {
-    rule: { id: 'xss-url', name: 'Cross-Site Scripting Attempt In URL', level: 'high', tactic: 'Initial Access', technique: 'T1189' },
+    rule: {
+      id: 'xss-url',
+      name: 'Cross-Site Scripting Attempt In URL',
+      level: 'high',
+      tactic: 'Initial Access',
+      technique: 'T1189',
+    },
     events: [xssEvent.event.id],
     url: XSS_URL,
     ua: XSS_UA,

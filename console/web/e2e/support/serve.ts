@@ -9,7 +9,9 @@ async function main() {
   // A new alert every 20 s so the live feed moves.
   setInterval(() => {
     n++;
-    c.pushAlert(alertDoc(5000 + n, SCHOOLS[n % SCHOOLS.length].id, Date.now())).catch((e) => process.stderr.write(`${e}\n`));
+    c.pushAlert(alertDoc(5000 + n, SCHOOLS[n % SCHOOLS.length].id, Date.now())).catch((e) =>
+      process.stderr.write(`${e}\n`),
+    );
   }, 20_000);
   const stop = () => c.close().then(() => process.exit(0));
   process.on('SIGINT', stop);

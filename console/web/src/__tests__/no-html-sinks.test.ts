@@ -17,11 +17,16 @@ describe('HTML sinks', () => {
     expect(files.some((f) => f.endsWith('alert-drawer.vue'))).toBe(true);
   });
 
-  it.each(['v-html', 'innerHTML', 'outerHTML', 'insertAdjacentHTML', 'document.write', 'dangerouslyUseHTMLString', 'new Function('])(
-    'no file uses %s',
-    (sink) => {
-      const offenders = files.filter((f) => readFileSync(f, 'utf8').includes(sink));
-      expect(offenders).toEqual([]);
-    },
-  );
+  it.each([
+    'v-html',
+    'innerHTML',
+    'outerHTML',
+    'insertAdjacentHTML',
+    'document.write',
+    'dangerouslyUseHTMLString',
+    'new Function(',
+  ])('no file uses %s', (sink) => {
+    const offenders = files.filter((f) => readFileSync(f, 'utf8').includes(sink));
+    expect(offenders).toEqual([]);
+  });
 });

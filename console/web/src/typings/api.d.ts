@@ -35,7 +35,8 @@ declare namespace Api {
   }
 
   namespace Auth {
-    type Role = 'school_officer' | 'city_monitor' | 'province_monitor' | 'auditor' | 'sys_admin' | 'sec_admin' | 'audit_admin';
+    type Role =
+      'school_officer' | 'city_monitor' | 'province_monitor' | 'auditor' | 'sys_admin' | 'sec_admin' | 'audit_admin';
     interface User {
       id: string;
       username: string;
@@ -181,7 +182,8 @@ declare namespace Api {
 
   namespace Incident {
     type Grade = '特别重大' | '重大' | '较大' | '一般';
-    type Category = '有害程序事件' | '网络攻击事件' | '信息破坏事件' | '信息内容安全事件' | '设备设施故障' | '灾害性事件' | '其他';
+    type Category =
+      '有害程序事件' | '网络攻击事件' | '信息破坏事件' | '信息内容安全事件' | '设备设施故障' | '灾害性事件' | '其他';
     type Status = 'open' | 'investigating' | 'contained' | 'closed';
     type TimelineKind = 'created' | 'status' | 'update' | 'action' | 'evidence' | 'note' | 'alert';
     interface TimelineEntry {

@@ -5,7 +5,11 @@ export interface ErrorLike {
   details?: Record<string, any>;
 }
 
-export function errorText(err: ErrorLike, t: (key: string, named?: Record<string, unknown>) => string, te: (key: string) => boolean): string {
+export function errorText(
+  err: ErrorLike,
+  t: (key: string, named?: Record<string, unknown>) => string,
+  te: (key: string) => boolean,
+): string {
   if (err.code === 'NETWORK') return t('error.network');
   const key = `errorCode.${err.code}`;
   if (err.code && te(key)) return t(key, { msg: err.message ?? '' });

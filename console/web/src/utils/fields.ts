@@ -2,7 +2,12 @@
 export function flattenEvent(obj: unknown, prefix = '', out: [string, string][] = []): [string, string][] {
   if (obj === null || obj === undefined) return out;
   if (typeof obj !== 'object' || Array.isArray(obj)) {
-    out.push([prefix, Array.isArray(obj) ? obj.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(', ') : String(obj)]);
+    out.push([
+      prefix,
+      Array.isArray(obj)
+        ? obj.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(', ')
+        : String(obj),
+    ]);
     return out;
   }
   for (const [k, v] of Object.entries(obj as Record<string, unknown>)) {

@@ -22,7 +22,10 @@ export function buildOrgTree(nodes: Api.Org.OrgNode[]): OrgTreeNode[] {
 }
 
 /** Risk rows of one level, highest score first, each with the name of its parent. */
-export function riskAtLevel(risk: Api.Posture.Risk[], level: Api.Common.OrgLevel): (Api.Posture.Risk & { parentName: string })[] {
+export function riskAtLevel(
+  risk: Api.Posture.Risk[],
+  level: Api.Common.OrgLevel,
+): (Api.Posture.Risk & { parentName: string })[] {
   const names = new Map(risk.map((r) => [r.orgId, r.name]));
   return risk
     .filter((r) => r.level === level)

@@ -13,7 +13,8 @@ export const rangePresets = Object.keys(PRESET_MS) as RangePreset[];
 
 /** `{ from, to }` as ISO strings for the API; presets are relative to `now`. */
 export function rangeToQuery(range: TimeRange, now = Date.now()): { from: string; to: string } {
-  if ('preset' in range) return { from: new Date(now - PRESET_MS[range.preset]).toISOString(), to: new Date(now).toISOString() };
+  if ('preset' in range)
+    return { from: new Date(now - PRESET_MS[range.preset]).toISOString(), to: new Date(now).toISOString() };
   return { from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() };
 }
 

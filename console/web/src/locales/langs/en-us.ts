@@ -69,8 +69,10 @@ const enUS: LocaleSchema = {
     passwordRequired: 'Enter your password',
     badCredentials: 'Wrong username or password',
     attemptsLeft: '{n} attempts left before the account is locked',
-    locked: 'The account is locked after repeated failed sign-ins. Try again after {time} or ask a system administrator.',
-    lockedNoTime: 'The account is locked after repeated failed sign-ins. Try again later or ask a system administrator.',
+    locked:
+      'The account is locked after repeated failed sign-ins. Try again after {time} or ask a system administrator.',
+    lockedNoTime:
+      'The account is locked after repeated failed sign-ins. Try again later or ask a system administrator.',
     sessionExpired: 'Your session timed out; please sign in again',
     firstRun: 'First run? Create the administrator on the server with: edusentry console create-admin',
     footer: 'Every operation is audited, as GB/T 22239-2019 (MLPS 2.0) requires',
@@ -87,7 +89,13 @@ const enUS: LocaleSchema = {
   orgLevel: { province: 'Province', city: 'City', school: 'School' },
   severity: { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low', informational: 'Info' },
   alertStatus: { new: 'New', acknowledged: 'Acknowledged', false_positive: 'False positive', closed: 'Closed' },
-  timeRange: { '1h': 'Last hour', '24h': 'Last 24 hours', '7d': 'Last 7 days', '30d': 'Last 30 days', custom: 'Custom' },
+  timeRange: {
+    '1h': 'Last hour',
+    '24h': 'Last 24 hours',
+    '7d': 'Last 7 days',
+    '30d': 'Last 30 days',
+    custom: 'Custom',
+  },
   posture: {
     openAlerts: 'Open alerts',
     newToday: 'New today',
@@ -147,7 +155,8 @@ const enUS: LocaleSchema = {
     license: 'Licence',
     description: 'Description',
     references: 'References',
-    empty: 'No alerts match. Adjust the filters or time range; if it stays empty, check that collectors and the analyzer are running.',
+    empty:
+      'No alerts match. Adjust the filters or time range; if it stays empty, check that collectors and the analyzer are running.',
     newArrived: '{n} new alerts arrived',
     loadNew: 'Show them',
     noEvents: 'Triggering events not found (they may be past retention).',
@@ -198,7 +207,8 @@ const enUS: LocaleSchema = {
     drops: 'Drops',
     lastSeen: 'Last heartbeat',
     counters: 'Counters',
-    empty: 'No collector has reported yet. Deploy a collector at a campus exit and run edusentry collect; it will show up here.',
+    empty:
+      'No collector has reported yet. Deploy a collector at a campus exit and run edusentry collect; it will show up here.',
   },
   search: {
     query: 'Search',
@@ -269,8 +279,23 @@ const enUS: LocaleSchema = {
     EDU_ERR_STORE_UNREACHABLE: 'Cannot reach the event store; check the store service',
     EDU_ERR_INTERNAL: 'Internal server error',
   },
-  triageAction: { acknowledge: 'Acknowledged', assign: 'Assigned', false_positive: 'Marked false positive', close: 'Closed', reopen: 'Reopened', note: 'Note' },
-  timelineKind: { created: 'Created', status: 'State change', update: 'Update', action: 'Action', evidence: 'Evidence', note: 'Note', alert: 'Alerts linked' },
+  triageAction: {
+    acknowledge: 'Acknowledged',
+    assign: 'Assigned',
+    false_positive: 'Marked false positive',
+    close: 'Closed',
+    reopen: 'Reopened',
+    note: 'Note',
+  },
+  timelineKind: {
+    created: 'Created',
+    status: 'State change',
+    update: 'Update',
+    action: 'Action',
+    evidence: 'Evidence',
+    note: 'Note',
+    alert: 'Alerts linked',
+  },
   error: {
     network: 'Cannot reach the server; check the network or that the service is running',
     server: 'Server error',

@@ -9,7 +9,10 @@ export function fetchAlertDetail(id: string) {
 }
 
 export function fetchTriageAlert(id: string, body: Api.Alert.TriageBody) {
-  return http.post<{ alert: Api.Alert.Alert; entry: Api.Alert.TriageEntry }>(`/api/alerts/${encodeURIComponent(id)}/triage`, body);
+  return http.post<{ alert: Api.Alert.Alert; entry: Api.Alert.TriageEntry }>(
+    `/api/alerts/${encodeURIComponent(id)}/triage`,
+    body,
+  );
 }
 
 export function fetchBulkTriage(ids: string[], body: Api.Alert.TriageBody) {

@@ -59,7 +59,12 @@ async function toApiError(res: Response): Promise<ApiError> {
   } catch {
     // not JSON (proxy page, empty body): keep the status line
   }
-  return new ApiError(res.status, body.code ?? `HTTP_${res.status}`, body.message ?? res.statusText, body.details ?? {});
+  return new ApiError(
+    res.status,
+    body.code ?? `HTTP_${res.status}`,
+    body.message ?? res.statusText,
+    body.details ?? {},
+  );
 }
 
 export async function request<T>(method: string, url: string, opts: RequestOptions = {}): Promise<T> {
@@ -95,6 +100,7 @@ export const http = {
     request<T>('GET', url, { ...opts, query }),
   post: <T>(url: string, body?: unknown, opts: Omit<RequestOptions, 'body'> = {}) =>
     request<T>('POST', url, { ...opts, body: body ?? {} }),
-  patch: <T>(url: string, body: unknown, opts: Omit<RequestOptions, 'body'> = {}) => request<T>('PATCH', url, { ...opts, body }),
+  patch: <T>(url: string, body: unknown, opts: Omit<RequestOptions, 'body'> = {}) =>
+    request<T>('PATCH', url, { ...opts, body }),
   del: <T>(url: string, opts: RequestOptions = {}) => request<T>('DELETE', url, opts),
 };

@@ -17,8 +17,14 @@ function keyPaths(obj: Record<string, unknown>, prefix = ''): string[] {
 describe('time', () => {
   it('turns a preset into an ISO range ending now', () => {
     const now = Date.UTC(2026, 0, 2, 12, 0, 0);
-    expect(rangeToQuery({ preset: '24h' }, now)).toEqual({ from: '2026-01-01T12:00:00.000Z', to: '2026-01-02T12:00:00.000Z' });
-    expect(rangeToQuery({ from: 0, to: 1000 })).toEqual({ from: '1970-01-01T00:00:00.000Z', to: '1970-01-01T00:00:01.000Z' });
+    expect(rangeToQuery({ preset: '24h' }, now)).toEqual({
+      from: '2026-01-01T12:00:00.000Z',
+      to: '2026-01-02T12:00:00.000Z',
+    });
+    expect(rangeToQuery({ from: 0, to: 1000 })).toEqual({
+      from: '1970-01-01T00:00:00.000Z',
+      to: '1970-01-01T00:00:01.000Z',
+    });
   });
   it('formats durations, sizes and bad input', () => {
     expect(formatDuration(42)).toBe('42s');
@@ -58,17 +64,34 @@ describe('locales', () => {
     expect(keyPaths(enUS).sort()).toEqual(keyPaths(zhCN).sort());
   });
   it('maps every documented error code', () => {
-    for (const code of ['EDU_ERR_AUTH_FAILED', 'EDU_ERR_ACCOUNT_LOCKED', 'EDU_ERR_SESSION_EXPIRED', 'EDU_ERR_OUT_OF_SCOPE', 'EDU_ERR_INVALID_TRANSITION']) {
+    for (const code of [
+      'EDU_ERR_AUTH_FAILED',
+      'EDU_ERR_ACCOUNT_LOCKED',
+      'EDU_ERR_SESSION_EXPIRED',
+      'EDU_ERR_OUT_OF_SCOPE',
+      'EDU_ERR_INVALID_TRANSITION',
+    ]) {
       expect(Object.keys(zhCN.errorCode)).toContain(code);
     }
   });
 });
 
 describe('fields', () => {
-  const event = { '@timestamp': 't', event: { id: 'e1', category: ['web', 'network'] }, url: { original: '/<script>x</script>' }, user_agent: { original: 'ua' } };
+  const event = {
+    '@timestamp': 't',
+    event: { id: 'e1', category: ['web', 'network'] },
+    url: { original: '/<script>x</script>' },
+    user_agent: { original: 'ua' },
+  };
   it('flattens nested events into sorted dotted paths', () => {
     const flat = flattenEvent(event);
-    expect(flat.map(([k]) => k)).toEqual(['@timestamp', 'event.category', 'event.id', 'url.original', 'user_agent.original']);
+    expect(flat.map(([k]) => k)).toEqual([
+      '@timestamp',
+      'event.category',
+      'event.id',
+      'url.original',
+      'user_agent.original',
+    ]);
     expect(Object.fromEntries(flat)['event.category']).toBe('web, network');
   });
   it('picks and summarises', () => {
@@ -110,8 +133,13 @@ describe('request helpers', () => {
     expect(toQueryString({})).toBe('');
   });
   it('translates known error codes and falls back to the server message', () => {
-    const messages: Record<string, string> = { 'errorCode.EDU_ERR_CONFLICT': 'conflict: {msg}', 'error.network': 'offline', 'error.server': 'server' };
-    const t = (k: string, named?: Record<string, unknown>) => (messages[k] ?? k).replace('{msg}', String(named?.msg ?? ''));
+    const messages: Record<string, string> = {
+      'errorCode.EDU_ERR_CONFLICT': 'conflict: {msg}',
+      'error.network': 'offline',
+      'error.server': 'server',
+    };
+    const t = (k: string, named?: Record<string, unknown>) =>
+      (messages[k] ?? k).replace('{msg}', String(named?.msg ?? ''));
     const te = (k: string) => k in messages;
     expect(errorText({ code: 'EDU_ERR_CONFLICT', message: 'username taken' }, t, te)).toBe('conflict: username taken');
     expect(errorText({ code: 'EDU_ERR_NEW_THING', message: 'explained' }, t, te)).toBe('explained');
