@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { EcsEvent } from '@edusentry/core';
 import { packetConfigSchema, PacketPipeline, readCaptureFile, type CaptureReader } from '../../src/packet';
 
-export const SV = '/work/shared/testdata/pcap/suricata-verify/tests';
+/** The shared test data (override the root with EDUSENTRY_TESTDATA). */
+export const SV = join(process.env.EDUSENTRY_TESTDATA ?? '/work/shared/testdata', 'pcap/suricata-verify/tests');
 export const FIXTURES = join(__dirname, 'fixtures');
 
 export interface ReadResult {

@@ -22,16 +22,14 @@ function available(): string | undefined {
   return undefined;
 }
 
-const why = available();
-if (why) process.stdout.write(`skipping live capture test: ${why}\n`);
-const run = why ? test.skip : test;
-
 const ns = (...args: string[]) => execFileSync('ip', ['netns', 'exec', NS, ...args], { stdio: 'pipe' });
 
-describe('collect live', () => {
-  beforeAll(() => {
-    if (why) return;
-    execFileSync('ip', ['netns', 'add', NS]);
+/** The namespace with a veth pair va <-> vb; returns why not when it cannot be made here. */
+function setUp(): string | undefined {
+  const missing = available();
+  if (missing) return missing;
+  try {
+    execFileSync('ip', ['netns', 'add', NS], { stdio: 'pipe' });
     ns('ip', 'link', 'add', 'va', 'type', 'veth', 'peer', 'name', 'vb');
     // No IPv6 chatter (router solicitations, MLD) on the pair: only replayed packets are seen.
     ns('sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1');
@@ -40,11 +38,27 @@ describe('collect live', () => {
       ns('ip', 'link', 'set', i, 'mtu', '9000');
       ns('ip', 'link', 'set', i, 'up');
     }
-  });
+    return undefined;
+  } catch (err) {
+    tearDown();
+    return `cannot create a network namespace with a veth pair here: ${(err as Error).message.split('\n')[0]}`;
+  }
+}
 
-  afterAll(() => {
-    if (!why) execFileSync('ip', ['netns', 'del', NS]);
-  });
+function tearDown(): void {
+  try {
+    execFileSync('ip', ['netns', 'del', NS], { stdio: 'ignore' });
+  } catch {
+    // Not created.
+  }
+}
+
+const why = setUp();
+if (why) process.stdout.write(`skipping live capture test: ${why}\n`);
+const run = why ? test.skip : test;
+
+describe('collect live', () => {
+  afterAll(() => tearDown());
 
   run.each([['bug-5633-gre-02/gre-sample.pcap'], ['community-id-ipv4/input.pcap']])(
     '%s: replayed packets and flows equal reading the file',
