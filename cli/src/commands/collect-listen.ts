@@ -1,9 +1,10 @@
 /** `edusentry collect listen`: NetFlow/IPFIX/sFlow and syslog (UDP, TCP, TLS) receivers into NDJSON or the store. */
 import { readFileSync } from 'node:fs';
-import { EduError, type EcsEvent } from '@edusentry/core';
+import { EduError, openStore, type EcsEvent } from '@edusentry/core';
 import {
   Attribution,
   createShipper,
+  LazyStore,
   FlowDecoder,
   FlowUdpReceiver,
   lineToEvent,
@@ -47,7 +48,9 @@ export async function openSink(
 ): Promise<EventSink> {
   if (!toStore) return new NdjsonSink(process.stdout);
   const c = ctx.config;
-  return createShipper(await ctx.store(), {
+  // Opened on first write and again after a failure: the collector starts and spools while the store is down.
+  const store = new LazyStore(c.store.kind, () => openStore(c.store, ctx.dataDir));
+  return createShipper(store, {
     ...c.collector.shipper,
     dataDir: ctx.dataDir,
     observer: { id: c.observer.id, name: c.observer.name },

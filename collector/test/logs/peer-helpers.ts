@@ -50,11 +50,24 @@ export async function startListen(
   args: string[],
   dataDir: string,
   stdoutFile: string,
+  globalArgs: string[] = [],
 ): Promise<{ child: ChildProcess; port: number; stderr: () => string }> {
   const out = openSync(stdoutFile, 'a');
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'cli/src/main.ts', '--data-dir', dataDir, 'collect', 'listen', '--host', '127.0.0.1', ...args],
+    [
+      '--import',
+      'tsx',
+      'cli/src/main.ts',
+      '--data-dir',
+      dataDir,
+      ...globalArgs,
+      'collect',
+      'listen',
+      '--host',
+      '127.0.0.1',
+      ...args,
+    ],
     { cwd: ROOT, stdio: ['ignore', out, 'pipe'], env: { ...process.env, EDUSENTRY_LOG_LEVEL: 'warn' } },
   );
   let err = '';

@@ -246,7 +246,11 @@ const osUrl = opensearchUrl();
       await sh.close();
       expect(sh.spoolBytes()).toBe(0);
       await real.refresh();
-      const res = await real.search({ datasets: ['syslog'], size: 1000, sort: [{ field: '@timestamp', order: 'asc' }] });
+      const res = await real.search({
+        datasets: ['syslog'],
+        size: 1000,
+        sort: [{ field: '@timestamp', order: 'asc' }],
+      });
       expect(res.total).toBe(111);
       expect(res.hits.map((h) => h.message)).toEqual(Array.from({ length: 111 }, (_, i) => `test line ${i}`));
     } finally {
