@@ -1,5 +1,5 @@
 /**
- * `pnpm bench store [--events N] [--batch N] [--opensearch-url URL] [--elasticsearch-url URL]`
+ * `pnpm bench store [--events N] [--batch N] [--stores embedded,opensearch,elasticsearch] [--opensearch-url URL] [--elasticsearch-url URL]`
  *
  * Writes N generated events through each store and prints events/s. For the
  * OpenSearch (and, when one runs, Elasticsearch) store it also sends the same events,
@@ -168,7 +168,7 @@ export async function run(args: string[]): Promise<void> {
   const rounds = Number(option(args, 'rounds') ?? 2);
   if (!Number.isInteger(n) || n <= 0 || !Number.isInteger(batch) || batch <= 0) {
     throw new Error(
-      'usage: pnpm bench store [--events N] [--batch N] [--rounds N] [--opensearch-url URL] [--elasticsearch-url URL]',
+      'usage: pnpm bench store [--events N] [--batch N] [--rounds N] [--stores embedded,opensearch,elasticsearch] [--opensearch-url URL] [--elasticsearch-url URL]',
     );
   }
   const t0 = performance.now();
@@ -177,14 +177,18 @@ export async function run(args: string[]): Promise<void> {
     `store bench: ${fmt(n)} generated events (seed 1, generated in ${Math.round(performance.now() - t0)} ms), batches of ${fmt(batch)}, load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs`,
   );
 
-  const embedded = await benchEmbedded(events, batch);
-  console.log(
-    `${'embedded'.padEnd(14)} ${fmt(embedded.wall).padStart(9)} events/s   (${fmt(embedded.cpu)} per CPU second; goal >= 200,000)`,
-  );
+  const stores = (option(args, 'stores') ?? 'embedded,opensearch,elasticsearch').split(',');
+  if (stores.includes('embedded')) {
+    const embedded = await benchEmbedded(events, batch);
+    console.log(
+      `${'embedded'.padEnd(14)} ${fmt(embedded.wall).padStart(9)} events/s   (${fmt(embedded.cpu)} per CPU second; goal >= 200,000)`,
+    );
+  }
+  if (!stores.includes('opensearch') && !stores.includes('elasticsearch')) return;
 
   let osUrl = option(args, 'opensearch-url') ?? process.env.EDUSENTRY_TEST_OPENSEARCH_URL ?? nodeUrl('opensearch');
   let started = false;
-  if (!osUrl) {
+  if (!osUrl && stores.includes('opensearch')) {
     console.log('starting an OpenSearch node (deploy/opensearch/node.sh start)...');
     mkdirSync(join(ROOT, 'deploy/opensearch/run'), { recursive: true });
     execFileSync('bash', [join(ROOT, 'deploy/opensearch/node.sh'), 'start'], { stdio: 'inherit' });
@@ -192,12 +196,13 @@ export async function run(args: string[]): Promise<void> {
     started = true;
   }
   try {
-    await benchElastic('opensearch', osUrl!, events, batch, rounds);
+    if (stores.includes('opensearch')) await benchElastic('opensearch', osUrl!, events, batch, rounds);
   } finally {
     if (started) execFileSync('bash', [join(ROOT, 'deploy/opensearch/node.sh'), 'stop'], { stdio: 'inherit' });
   }
   const esUrl =
     option(args, 'elasticsearch-url') ?? process.env.EDUSENTRY_TEST_ELASTICSEARCH_URL ?? nodeUrl('elasticsearch');
+  if (!stores.includes('elasticsearch')) return;
   if (esUrl) await benchElastic('elasticsearch', esUrl, events, batch, rounds);
   else console.log('elasticsearch  skipped (no node running; deploy/elasticsearch/node.sh start)');
 }

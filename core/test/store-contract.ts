@@ -402,6 +402,85 @@ export function storeContract(makeHarness: () => StoreHarness): void {
       expect(ids(left.hits)).toEqual([events[1].event.id]);
     });
 
+    it('counts and date histograms over ranges that cut time buckets agree with the stored events, after rewrites, organisation changes and pruning', async () => {
+      const stored = new Map<string, EcsEvent>();
+      const put = async (batch: EcsEvent[]) => {
+        await store.write(batch);
+        for (const e of batch) if (!stored.has(e.event.id)) stored.set(e.event.id, e);
+      };
+      await put(events.slice(0, 30));
+      await put([...events.slice(20, 40), ...events.slice(0, 5).map((e) => structuredClone(e))]);
+      await put([alertEvent(), alertEvent(BASE + 2 * HOUR + 61_001)]);
+      const MIN = 60_000;
+      const ranges: [number | undefined, number | undefined][] = [
+        [undefined, undefined],
+        [BASE + 13 * MIN + 17, BASE + 3 * HOUR + 41 * MIN + 5],
+        [BASE - HOUR, BASE + 5 * HOUR],
+        [BASE + 7 * MIN + 1, BASE + 2 * HOUR],
+        [BASE + HOUR, undefined],
+        [undefined, BASE + 2 * HOUR + 61_001],
+        [BASE + 30 * MIN + 1, BASE + 30 * MIN + 40_000],
+      ];
+      const scopes: { orgIds?: string[]; datasets?: Dataset[] }[] = [
+        {},
+        { orgIds: ['school-b'] },
+        { orgIds: ['school-a', 'school-c'], datasets: ['network.dns', 'alert'] },
+        { datasets: ['network.http'] },
+      ];
+      const check = async () => {
+        for (const [from, to] of ranges)
+          for (const scope of scopes)
+            for (const interval of [MIN, 5 * MIN, 7 * MIN, 30 * MIN, HOUR]) {
+              const inScope = [...stored.values()].filter((e) => {
+                const t = Date.parse(e['@timestamp']);
+                return (
+                  (from === undefined || t >= from) &&
+                  (to === undefined || t < to) &&
+                  (!scope.orgIds || scope.orgIds.includes(e.organization?.id ?? '')) &&
+                  (!scope.datasets || scope.datasets.includes(e.event.dataset))
+                );
+              });
+              const hist = new Map<number, number>();
+              for (const e of inScope) {
+                const k = Math.floor(Date.parse(e['@timestamp']) / interval) * interval;
+                hist.set(k, (hist.get(k) ?? 0) + 1);
+              }
+              const r = await store.search({
+                ...scope,
+                from,
+                to,
+                size: 0,
+                aggs: { h: { type: 'date_histogram', field: '@timestamp', intervalMs: interval } },
+              });
+              const what = JSON.stringify({ from, to, scope, interval });
+              expect([what, r.total]).toEqual([what, inScope.length]);
+              expect([what, r.aggs.h]).toEqual([
+                what,
+                { buckets: [...hist].sort((a, b) => a[0] - b[0]).map(([key, count]) => ({ key, count })) },
+              ]);
+            }
+      };
+      await check();
+
+      // An update that moves an event to another organisation moves its count too.
+      const moved = events[12];
+      expect(await store.update(moved.event.id, moved.event.dataset, { organization: { id: 'school-b' } })).toBe(true);
+      stored.set(moved.event.id, { ...moved, organization: { id: 'school-b' } } as EcsEvent);
+      await check();
+
+      // Pruning removes old events from every count.
+      const old = {
+        ...events[0],
+        '@timestamp': new Date(Date.now() - 400 * DAY).toISOString(),
+        event: { ...events[0].event, id: 'old-event' },
+      } as EcsEvent;
+      await store.write([old]);
+      expect((await store.search({ size: 0 })).total).toBe(stored.size + 1);
+      await store.init({ retentionDays: 180 });
+      await check();
+      expect((await store.stats()).total).toBe(stored.size);
+    });
+
     it('quarantines bad documents with the reason and stores the rest of the batch', async () => {
       const noMeta = { '@timestamp': events[0]['@timestamp'], message: 'no event.*' } as unknown as EcsEvent;
       const badDataset = {

@@ -26,9 +26,11 @@ import type {
 } from './types';
 import { cidrRange, ipKey } from './ip';
 import { deepMerge, invalidReason, toEpochMs } from './validate';
+import { floorSql, MAX_TS, MIN_TS, pruneCutoff, ROLLUP_SCHEMA, ROLLUP_SPANS, Rollups, splitRange } from './rollup';
+import { isDataset } from '../schema/datasets';
 
-/** Fields promoted to indexed generated columns; everything else is read with json_extract. */
-const COLUMNS: Record<string, string> = {
+/** Fields promoted to indexed generated columns (migration 2). */
+const INDEXED_COLUMNS: Record<string, string> = {
   'event.kind': 'kind',
   'source.ip': 'source_ip',
   'destination.ip': 'destination_ip',
@@ -39,6 +41,23 @@ const COLUMNS: Record<string, string> = {
   'observer.id': 'observer_id',
   'network.community_id': 'community_id',
 };
+
+/** Fields promoted to generated columns; everything else is read with json_extract. */
+const COLUMNS: Record<string, string> = { ...INDEXED_COLUMNS, 'rule.level': 'rule_level' };
+/** Array-valued fields promoted as their JSON text, read element-wise with json_each. */
+const JSON_COLUMNS: Record<string, string> = { 'threat.tactic.name': 'tactics' };
+
+/**
+ * Alerts are few (about one per few hundred events) but the console reads them all day:
+ * partial indexes that hold every column the posture and alert list read, so those
+ * queries never touch the event rows. Queries name `dataset = 'alert'` literally to use them.
+ */
+const ALERT_INDEXES = `
+  ALTER TABLE events ADD COLUMN rule_level GENERATED ALWAYS AS (json_extract(doc, '$.rule.level')) VIRTUAL;
+  ALTER TABLE events ADD COLUMN tactics GENERATED ALWAYS AS (doc -> '$.threat.tactic.name') VIRTUAL;
+  CREATE INDEX events_alert_ts ON events(ts, org, alert_status, rule_level, rule_id, source_ip, destination_ip, tactics)
+    WHERE dataset = 'alert';
+  CREATE INDEX events_alert_open ON events(alert_status, rule_level, org) WHERE dataset = 'alert';`;
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE events (
@@ -55,7 +74,7 @@ const MIGRATIONS: string[] = [
    CREATE INDEX events_dataset_ts ON events(dataset, ts);
    CREATE TABLE quarantine (id TEXT, dataset TEXT, reason TEXT NOT NULL, doc TEXT, at INTEGER NOT NULL);
    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
-  Object.entries(COLUMNS)
+  Object.entries(INDEXED_COLUMNS)
     .map(
       ([field, col]) =>
         `ALTER TABLE events ADD COLUMN ${col} GENERATED ALWAYS AS (json_extract(doc, '$.${field}')) VIRTUAL;
@@ -66,6 +85,7 @@ const MIGRATIONS: string[] = [
   // a handful of values each, so their indexes never narrow a query; dataset/org/ts ones do.
   `DROP INDEX IF EXISTS events_kind;
    DROP INDEX IF EXISTS events_observer_id;`,
+  ALERT_INDEXES + ROLLUP_SCHEMA,
 ];
 
 export interface EmbeddedStoreOptions {
@@ -81,6 +101,7 @@ export class EmbeddedStore implements EventStore {
   private db: Database.Database;
   private insert: Database.Statement;
   private insertBatch: (events: EcsEvent[], now: number) => { written: number; quarantined: Quarantined[] };
+  private rollups!: Rollups;
 
   constructor(private readonly opts: EmbeddedStoreOptions) {
     this.path = opts.path.endsWith('.db') ? resolve(opts.path) : resolve(opts.path, 'events.db');
@@ -97,6 +118,7 @@ export class EmbeddedStore implements EventStore {
         typeof v === 'string' ? ipKey(v) : null,
       );
       this.migrate();
+      this.rollups = new Rollups(this.db);
     } catch (err) {
       throw this.explain(err);
     }
@@ -104,7 +126,7 @@ export class EmbeddedStore implements EventStore {
       'INSERT INTO events (id, ts, ingested, dataset, org, doc) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING',
     );
     const quarantine = this.db.prepare('INSERT INTO quarantine (id, dataset, reason, doc, at) VALUES (?, ?, ?, ?, ?)');
-    this.insertBatch = this.db.transaction((events: EcsEvent[], now: number) => {
+    const insertBatch = this.db.transaction((events: EcsEvent[], now: number) => {
       const ingested = new Date(now).toISOString();
       const quarantined: Quarantined[] = [];
       let written = 0;
@@ -122,11 +144,23 @@ export class EmbeddedStore implements EventStore {
           continue;
         }
         const doc = JSON.stringify({ ...e, event: { ...e.event, ingested } });
-        this.insert.run(e.event.id, Date.parse(e['@timestamp']), now, e.event.dataset, e.organization?.id ?? null, doc);
+        const ts = Date.parse(e['@timestamp']);
+        const org = e.organization?.id ?? null;
+        // A rewrite of a stored id changes nothing, so it is not counted again.
+        if (this.insert.run(e.event.id, ts, now, e.event.dataset, org, doc).changes)
+          this.rollups.add(ts, org, e.event.dataset);
         written++;
       }
+      this.rollups.flush();
       return { written, quarantined };
     });
+    this.insertBatch = (events, now) => {
+      try {
+        return insertBatch(events, now);
+      } finally {
+        this.rollups.discard();
+      }
+    };
   }
 
   private migrate(): void {
@@ -170,7 +204,14 @@ export class EmbeddedStore implements EventStore {
   /** Deletes events older than the retention period. */
   async prune(now = Date.now()): Promise<number> {
     const days = await this.retentionDays();
-    return this.run(() => this.db.prepare('DELETE FROM events WHERE ts < ?').run(now - days * 86_400_000).changes);
+    // On an hour boundary (keeping up to an hour more than asked), so rollup buckets go whole.
+    const cutoff = pruneCutoff(now - days * 86_400_000);
+    return this.run(() =>
+      this.db.transaction(() => {
+        this.rollups.prune(cutoff);
+        return this.db.prepare('DELETE FROM events WHERE ts < ?').run(cutoff).changes;
+      })(),
+    );
   }
 
   async retentionDays(): Promise<number> {
@@ -191,23 +232,40 @@ export class EmbeddedStore implements EventStore {
   }
 
   async update(id: string, _dataset: Dataset, patch: Record<string, unknown>): Promise<boolean> {
-    return this.run(() =>
-      this.db.transaction(() => {
-        const row = this.db.prepare('SELECT doc FROM events WHERE id = ?').get(id) as { doc: string } | undefined;
-        if (!row) return false;
-        const merged = deepMerge(JSON.parse(row.doc), patch);
-        this.db
-          .prepare('UPDATE events SET doc = ?, org = ? WHERE id = ?')
-          .run(JSON.stringify(merged), merged.organization?.id ?? null, id);
-        return true;
-      })(),
-    );
+    return this.run(() => {
+      try {
+        return this.updateTx(id, patch);
+      } finally {
+        this.rollups.discard();
+      }
+    });
+  }
+
+  private updateTx(id: string, patch: Record<string, unknown>): boolean {
+    return this.db.transaction(() => {
+      const row = this.db.prepare('SELECT doc, ts, org, dataset FROM events WHERE id = ?').get(id) as
+        { doc: string; ts: number; org: string | null; dataset: string } | undefined;
+      if (!row) return false;
+      const merged = deepMerge(JSON.parse(row.doc), patch);
+      const org = merged.organization?.id ?? null;
+      this.db.prepare('UPDATE events SET doc = ?, org = ? WHERE id = ?').run(JSON.stringify(merged), org, id);
+      if (org !== row.org) {
+        this.rollups.add(row.ts, row.org, row.dataset, -1);
+        this.rollups.add(row.ts, org, row.dataset, 1);
+        this.rollups.flush();
+      }
+      return true;
+    })();
   }
 
   async search<E = EcsEvent>(q: SearchQuery): Promise<SearchResult<E>> {
-    const { where, params } = buildWhere(q);
+    const w = buildWhere(q);
+    const { table: from, where, params } = w;
     return this.run(() => {
-      const total = (this.db.prepare(`SELECT count(*) n FROM events WHERE ${where}`).get(...params) as { n: number }).n;
+      const counted = this.countFromRollups(q);
+      const total =
+        counted?.total ??
+        (this.db.prepare(`SELECT count(*) n FROM ${from} WHERE ${where}`).get(...params) as { n: number }).n;
       const order = (q.sort ?? [{ field: '@timestamp', order: 'desc' }])
         .map((s) => `${expr(s.field)} ${s.order === 'asc' ? 'ASC' : 'DESC'}`)
         .concat('seq DESC')
@@ -216,46 +274,109 @@ export class EmbeddedStore implements EventStore {
       const rows =
         size > 0
           ? (this.db
-              .prepare(`SELECT doc FROM events WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
+              .prepare(`SELECT doc FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
               .all(...params, size, q.offset ?? 0) as { doc: string }[])
           : [];
       const aggs: Record<string, AggResult> = {};
-      for (const [name, agg] of Object.entries(q.aggs ?? {})) aggs[name] = this.aggregate(agg, where, params);
+      for (const [name, agg] of Object.entries(q.aggs ?? {}))
+        aggs[name] = counted?.histograms[name] ?? this.aggregate(agg, w);
       return { total, hits: rows.map((r) => JSON.parse(r.doc) as E), aggs };
     });
   }
 
-  private aggregate(agg: Aggregation, where: string, params: unknown[]): AggResult {
+  /**
+   * The total and date histograms of a query on time, organisation and dataset only, read
+   * from the rollups for whole buckets and from the events for the partial ones at the edges.
+   * Undefined when the query has other conditions or its range holds no whole bucket.
+   */
+  private countFromRollups(q: SearchQuery): { total: number; histograms: Record<string, AggResult> } | undefined {
+    if (q.filters?.length || q.text) return undefined;
+    const histograms = Object.entries(q.aggs ?? {}).flatMap(([name, a]) =>
+      a.type === 'date_histogram' ? [{ name, interval: Math.max(1, Math.floor(a.intervalMs)) }] : [],
+    );
+    const spans = ROLLUP_SPANS.filter((s) => histograms.every((h) => h.interval % s === 0));
+    const parts = splitRange(toEpochMs(q.from) ?? MIN_TS, toEpochMs(q.to) ?? MAX_TS, spans);
+    if (!parts.some((p) => p.span)) return undefined;
+    const intervals = histograms.map((h) => h.interval);
+    const scope = { orgIds: q.orgIds, datasets: q.datasets?.length ? q.datasets : undefined };
+    let total = 0;
+    const merged = intervals.map(() => new Map<number, number>());
+    for (const part of parts) {
+      let counts: { total: number; histograms: Map<number, number>[] };
+      if (part.span !== undefined) counts = this.rollups.read({ ...part, span: part.span }, scope, intervals);
+      else {
+        const w = buildWhere({ ...scope, from: part.from, to: part.to });
+        const { table: from, where, params } = w;
+        counts = {
+          total: (this.db.prepare(`SELECT count(*) n FROM ${from} WHERE ${where}`).get(...params) as { n: number }).n,
+          histograms: intervals.map((i) => new Map(this.histogram(i, w).map((b) => [b.key, b.count]))),
+        };
+      }
+      total += counts.total;
+      counts.histograms.forEach((h, n) => {
+        for (const [k, c] of h) merged[n].set(k, (merged[n].get(k) ?? 0) + c);
+      });
+    }
+    return {
+      total,
+      histograms: Object.fromEntries(
+        histograms.map((h, n) => [
+          h.name,
+          {
+            buckets: [...merged[n]]
+              .filter(([, c]) => c > 0)
+              .sort((a, b) => a[0] - b[0])
+              .map(([key, count]) => ({ key, count })),
+          },
+        ]),
+      ),
+    };
+  }
+
+  private histogram(interval: number, { table: from, where, params }: Where): { key: number; count: number }[] {
+    const rows = this.db
+      .prepare(`SELECT ${floorSql('ts', interval)} k, count(*) c FROM ${from} WHERE ${where} GROUP BY k ORDER BY k`)
+      .all(...params) as { k: number; c: number }[];
+    return rows.map((r) => ({ key: r.k, count: r.c }));
+  }
+
+  private aggregate(agg: Aggregation, w: Where): AggResult {
+    const { table: from, where, params } = w;
     switch (agg.type) {
       case 'terms': {
-        // json_each yields one row for a scalar and one per element for an array.
-        const rows = this.db
-          .prepare(
-            `SELECT j.value k, count(*) c FROM events, json_each(events.doc, ?) j WHERE ${where} AND j.value IS NOT NULL
-             GROUP BY k ORDER BY c DESC, k LIMIT ?`,
-          )
-          .all(jsonPath(agg.field), ...params, agg.size ?? 10) as { k: string | number; c: number }[];
+        const col = column(agg.field);
+        const rows = (
+          col
+            ? this.db
+                .prepare(
+                  `SELECT ${col} k, count(*) c FROM ${from} WHERE ${where} AND ${col} IS NOT NULL
+                   GROUP BY k ORDER BY c DESC, k LIMIT ?`,
+                )
+                .all(...params, agg.size ?? 10)
+            : // json_each yields one row for a scalar and one per element for an array.
+              this.db
+                .prepare(
+                  `SELECT j.value k, count(*) c FROM ${from}, ${eachOf(agg.field)} j WHERE ${where} AND j.value IS NOT NULL
+                   GROUP BY k ORDER BY c DESC, k LIMIT ?`,
+                )
+                .all(...params, agg.size ?? 10)
+        ) as { k: string | number; c: number }[];
         return { buckets: rows.map((r) => ({ key: r.k, count: r.c })) };
       }
-      case 'date_histogram': {
-        const i = Math.max(1, Math.floor(agg.intervalMs));
-        const rows = this.db
-          .prepare(`SELECT (ts / ${i}) * ${i} k, count(*) c FROM events WHERE ${where} GROUP BY k ORDER BY k`)
-          .all(...params) as { k: number; c: number }[];
-        return { buckets: rows.map((r) => ({ key: r.k, count: r.c })) };
-      }
+      case 'date_histogram':
+        return { buckets: this.histogram(Math.max(1, Math.floor(agg.intervalMs)), w) };
       case 'cardinality':
         return {
           value: (
             this.db
-              .prepare(`SELECT count(DISTINCT ${expr(agg.field)}) v FROM events WHERE ${where}`)
+              .prepare(`SELECT count(DISTINCT ${expr(agg.field)}) v FROM ${from} WHERE ${where}`)
               .get(...params) as { v: number }
           ).v,
         };
       case 'sum':
         return {
           value: (
-            this.db.prepare(`SELECT total(${expr(agg.field)}) v FROM events WHERE ${where}`).get(...params) as {
+            this.db.prepare(`SELECT total(${expr(agg.field)}) v FROM ${from} WHERE ${where}`).get(...params) as {
               v: number;
             }
           ).v,
@@ -281,10 +402,7 @@ export class EmbeddedStore implements EventStore {
 
   async stats(): Promise<StoreStats> {
     return this.run(() => {
-      const by = this.db.prepare('SELECT dataset, count(*) n FROM events GROUP BY dataset').all() as {
-        dataset: string;
-        n: number;
-      }[];
+      const by = Object.entries(this.rollups.byDataset()).map(([dataset, n]) => ({ dataset, n }));
       const range = this.db.prepare('SELECT min(ts) lo, max(ts) hi FROM events').get() as {
         lo: number | null;
         hi: number | null;
@@ -333,6 +451,18 @@ function jsonPath(field: string): string {
   );
 }
 
+/** The column that holds a scalar field, if there is one. */
+function column(field: string): string | undefined {
+  const e = expr(field);
+  return e.startsWith('json_extract(') ? undefined : e;
+}
+
+/** json_each over a field's value: one row for a scalar, one per element of an array. */
+function eachOf(field: string): string {
+  const col = JSON_COLUMNS[field];
+  return col ? `json_each(events.${col})` : `json_each(events.doc, '${jsonPath(field)}')`;
+}
+
 /** SQL expression for a field: an indexed column where there is one. */
 function expr(field: string): string {
   if (field === '@timestamp') return 'ts';
@@ -343,7 +473,26 @@ function expr(field: string): string {
   return col ?? `json_extract(doc, '${jsonPath(field)}')`;
 }
 
-function buildWhere(q: SearchQuery): { where: string; params: unknown[] } {
+/** A query's table (with the index to use) and WHERE clause. */
+interface Where {
+  table: string;
+  where: string;
+  params: unknown[];
+}
+
+/**
+ * The table to read, naming an alert index for alert-only queries: without statistics the
+ * planner prefers (dataset, ts), not knowing how few rows the partial alert indexes hold.
+ */
+function table(q: SearchQuery): string {
+  if (q.datasets?.length !== 1 || q.datasets[0] !== 'alert') return 'events';
+  const filters = q.filters ?? [];
+  if (filters.some((f) => f.field === 'event.id')) return 'events';
+  const byStatus = filters.some((f) => f.field === 'edu.alert.status' && (f.op === 'eq' || f.op === 'in'));
+  return `events INDEXED BY ${byStatus && q.from === undefined && q.to === undefined ? 'events_alert_open' : 'events_alert_ts'}`;
+}
+
+function buildWhere(q: SearchQuery): Where {
   const parts: string[] = ['1=1'];
   const params: unknown[] = [];
   const from = toEpochMs(q.from);
@@ -357,8 +506,17 @@ function buildWhere(q: SearchQuery): { where: string; params: unknown[] } {
     params.push(to);
   }
   if (q.datasets?.length) {
-    parts.push(`dataset IN (${q.datasets.map(() => '?').join(',')})`);
-    params.push(...q.datasets);
+    // Known dataset names are written literally: the partial alert indexes need `dataset = 'alert'` in the query.
+    if (q.datasets.every((d) => isDataset(d) && /^[a-z.]+$/.test(d)))
+      parts.push(
+        q.datasets.length === 1
+          ? `dataset = '${q.datasets[0]}'`
+          : `dataset IN (${q.datasets.map((d) => `'${d}'`).join(',')})`,
+      );
+    else {
+      parts.push(`dataset IN (${q.datasets.map(() => '?').join(',')})`);
+      params.push(...q.datasets);
+    }
   }
   if (q.orgIds) {
     if (q.orgIds.length === 0) parts.push('0');
@@ -376,12 +534,12 @@ function buildWhere(q: SearchQuery): { where: string; params: unknown[] } {
     parts.push(sql);
     params.push(...values);
   }
-  return { where: parts.join(' AND '), params };
+  return { table: table(q), where: parts.join(' AND '), params };
 }
 
 function anyElement(field: string, cond: string): string {
   // Matches a scalar field or any element of an array field.
-  return `EXISTS (SELECT 1 FROM json_each(events.doc, '${jsonPath(field)}') j WHERE ${cond.replaceAll('$v', 'j.value')})`;
+  return `EXISTS (SELECT 1 FROM ${eachOf(field)} j WHERE ${cond.replaceAll('$v', 'j.value')})`;
 }
 
 function filterSql(f: Filter): { sql: string; values: unknown[] } {
@@ -393,7 +551,10 @@ function filterSql(f: Filter): { sql: string; values: unknown[] } {
       return { sql: cmp('$v = ?'), values: [typeof f.value === 'boolean' ? Number(f.value) : f.value] };
     case 'neq':
       // A missing field is not equal either (SQL's NULL would drop the row).
-      return { sql: `NOT coalesce((${cmp('$v = ?')}), 0)`, values: [typeof f.value === 'boolean' ? Number(f.value) : f.value] };
+      return {
+        sql: `NOT coalesce((${cmp('$v = ?')}), 0)`,
+        values: [typeof f.value === 'boolean' ? Number(f.value) : f.value],
+      };
     case 'in':
       return { sql: cmp(`$v IN (${f.values.map(() => '?').join(',')})`), values: f.values };
     case 'prefix':

@@ -3,7 +3,7 @@
  * and ATT&CK-tactic breakdown, top rules / attacked assets / sources, and the
  * per-school risk ranking rolled up city → province.
  */
-import type { AggResult, Dataset, EventStore, Filter, OrgLevel } from '@edusentry/core';
+import { DATASETS, type AggResult, type Dataset, type EventStore, type Filter, type OrgLevel } from '@edusentry/core';
 import type { FastifyPluginAsync } from 'fastify';
 import { latestCollectors } from '../collectors';
 import { authOf, scopeIds, timeRange, type AppContext } from '../context';
@@ -12,6 +12,8 @@ import { RISK_WEIGHT, SEVERITIES, zeroBySeverity, type Severity } from '../sever
 
 /** The datasets that are not traffic/log events. */
 export const NON_EVENT_DATASETS: Dataset[] = ['alert', 'site.check', 'collector.heartbeat'];
+/** The traffic and log datasets the event KPIs count. */
+export const EVENT_DATASETS = (Object.keys(DATASETS) as Dataset[]).filter((d) => !NON_EVENT_DATASETS.includes(d));
 const OPEN: Filter = { field: 'edu.alert.status', op: 'in', values: ['new', 'acknowledged'] };
 const NICE_INTERVALS = [
   60_000, 300_000, 600_000, 1_800_000, 3_600_000, 10_800_000, 21_600_000, 43_200_000, 86_400_000, 604_800_000,
@@ -100,23 +102,16 @@ export const postureRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
           sources: { type: 'terms', field: 'source.ip', size: 10 },
         },
       });
-      // Events = everything minus the few non-traffic documents: a query on organisation and time alone is
-      // answered from the (org, ts) index without reading documents, which a dataset filter would need.
-      const trendAgg = { trend: { type: 'date_histogram' as const, field: '@timestamp', intervalMs } };
-      const everything = await store.search({ orgIds, from, to, size: 0, aggs: trendAgg });
-      const others = await store.search({ datasets: NON_EVENT_DATASETS, orgIds, from, to, size: 0, aggs: trendAgg });
-      const otherCounts = new Map(buckets(others.aggs.trend).map((b) => [Number(b.key), b.count]));
-      const events = {
-        total: everything.total - others.total,
-        aggs: {
-          trend: {
-            buckets: buckets(everything.aggs.trend).map((b) => ({
-              key: b.key,
-              count: b.count - (otherCounts.get(Number(b.key)) ?? 0),
-            })),
-          },
-        },
-      };
+      // Traffic and log events: a count and histogram on time, organisation and dataset alone, which the
+      // embedded store answers from its rollups and the Elasticsearch store from its indices.
+      const events = await store.search({
+        datasets: EVENT_DATASETS,
+        orgIds,
+        from,
+        to,
+        size: 0,
+        aggs: { trend: { type: 'date_histogram', field: '@timestamp', intervalMs } },
+      });
 
       const topRules = [];
       for (const b of buckets(inRange.aggs.rules)) {
