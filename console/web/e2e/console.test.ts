@@ -160,6 +160,13 @@ describe('console in Chromium', () => {
     await page.waitForFunction(() =>
       document.querySelector('[data-testid=incident-status]')?.textContent?.includes('调查中'),
     );
+    const owner = page.getByTestId('incident-owner').locator('input');
+    await owner.fill('officer');
+    const [patched] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().includes('/api/incidents/')),
+      owner.press('Enter'),
+    ]);
+    expect((await patched.json()).owner).toBe('officer');
     await page.getByTestId('timeline-input').locator('textarea').fill('已提取样本哈希并上报市教育局');
     await page.getByTestId('timeline-submit').click();
     await page.getByTestId('incident-timeline').getByText('已提取样本哈希').waitFor();
