@@ -53,12 +53,7 @@ export class EventView {
 
   /** Every value lower-cased in one string (prefilter scan). */
   joinedLower(): string {
-    if (this.joined === undefined) {
-      const strs: string[] = [];
-      collect(this.doc, strs);
-      this.joined = strs.join('\u0000').toLowerCase();
-    }
-    return this.joined;
+    return (this.joined ??= concat(this.doc, '').toLowerCase());
   }
 
   /** Every scalar value of the event (keyword search). */
@@ -70,6 +65,18 @@ export class EventView {
     }
     return lower ? this.everything.lowers : this.everything.strs;
   }
+}
+
+/** Every scalar value, separated by NUL (which no literal contains). */
+function concat(v: unknown, acc: string): string {
+  if (v === null || v === undefined) return acc;
+  if (typeof v !== 'object') return acc + '\u0000' + String(v);
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) acc = concat(v[i], acc);
+    return acc;
+  }
+  for (const k in v as object) acc = concat((v as Record<string, unknown>)[k], acc);
+  return acc;
 }
 
 function collect(v: unknown, out: string[]): void {

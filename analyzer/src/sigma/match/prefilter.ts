@@ -16,7 +16,11 @@ export class Prefilter {
   private required: string[][];
   private mark: Uint8Array;
 
+  /** The fields whose values the scan reads; null = every value (keyword rules present). */
+  private scanFields: string[] | null;
+
   constructor(private rules: CompiledRule[]) {
+    this.scanFields = scanFieldsOf(rules);
     this.required = rules.map((r) => [...requiredFields(r.rule.condition, r.rule.detection)]);
     this.mark = new Uint8Array(rules.length);
     const ids = new Map<string, number>();
@@ -35,12 +39,19 @@ export class Prefilter {
     if (ids.size) this.ac = new AhoCorasick([...ids.keys()]);
   }
 
+  private text(view: EventView): string {
+    if (this.scanFields === null) return view.joinedLower();
+    let acc = '';
+    for (const f of this.scanFields) for (const v of view.strings(f)) acc += '\u0000' + v;
+    return acc.toLowerCase();
+  }
+
   /** Rules that could match, in load order: those without literals, and those whose literal occurs. */
   candidates(view: EventView): CompiledRule[] {
     const picked: number[] = [];
     const { mark, byLiteral } = this;
     if (this.ac) {
-      this.ac.scan(view.joinedLower(), (id) => {
+      this.ac.scan(this.text(view), (id) => {
         for (const i of byLiteral[id]) {
           if (!mark[i]) {
             mark[i] = 1;
@@ -59,6 +70,19 @@ export class Prefilter {
     }
     return out;
   }
+}
+
+/** Every field the rules test (their literals can only occur there), or null if one searches all. */
+function scanFieldsOf(rules: CompiledRule[]): string[] | null {
+  const fields = new Set<string>();
+  let all = false;
+  const walk = (n: DetectionNode) => {
+    if (n.type !== 'item') return n.children.forEach(walk);
+    if (n.item.field === null) all = true;
+    else fields.add(n.item.field);
+  };
+  for (const r of rules) Object.values(r.rule.detection).forEach(walk);
+  return all ? null : [...fields].sort();
 }
 
 /** Fields that must exist for the condition to hold (a conservative under-approximation). */
