@@ -160,6 +160,16 @@ export const FILTER_CASES: Filter[] = [
   { field: 'source.ip', op: 'cidr', value: '10.1.0.0/16' },
   { field: 'source.ip', op: 'cidr', value: '2001:db8::/32' },
   { field: 'destination.ip', op: 'cidr', value: '192.0.2.8/29' },
+  // Substrings of addresses and numbers, whole values and substrings of analysed text,
+  // and values the field's type cannot hold (they match nothing; they are not an error).
+  { field: 'source.ip', op: 'prefix', value: '10.1.' },
+  { field: 'source.ip', op: 'contains', value: 'DB8::' },
+  { field: 'destination.port', op: 'contains', value: '4' },
+  { field: 'message', op: 'eq', value: 'sshd: session opened for bob8' },
+  { field: 'message', op: 'prefix', value: 'sshd: user' },
+  { field: 'message', op: 'contains', value: 'LOGIN FAILED from' },
+  { field: 'source.ip', op: 'in', values: ['not-an-address', '10.1.1.2'] },
+  { field: 'destination.port', op: 'in', values: ['https', 22] },
 ];
 
 /** Reads the whole tail from `cursor`, round-tripping the cursor through JSON as a consumer that persists it would. */
@@ -298,6 +308,50 @@ export function storeContract(makeHarness: () => StoreHarness): void {
           .reverse()
           .map((e) => e.event.id),
       );
+    });
+
+    it('sorts and aggregates analysed text by its whole value; missing values sort first ascending, last descending', async () => {
+      const logs = events.filter((e) => e.message !== undefined);
+      const byMessage = [...logs].sort((a, b) => (a.message! < b.message! ? -1 : 1)).map((e) => e.event.id);
+      const asc = await store.search({
+        datasets: ['syslog', 'network.flow'],
+        sort: [{ field: 'message', order: 'asc' }],
+        size: 100,
+      });
+      const flows = events.filter((e) => e.event.dataset === 'network.flow').length;
+      expect(asc.hits.slice(0, flows).every((e) => e.message === undefined)).toBe(true);
+      expect(asc.hits.slice(flows).map((e) => e.event.id)).toEqual(byMessage);
+      const desc = await store.search({
+        datasets: ['syslog', 'network.flow'],
+        sort: [{ field: 'message', order: 'desc' }],
+        size: logs.length,
+        aggs: { messages: { type: 'terms', field: 'message', size: 3 } },
+      });
+      expect(desc.hits.map((e) => e.event.id)).toEqual([...byMessage].reverse());
+      expect(desc.aggs.messages).toEqual({
+        buckets: [...logs.map((e) => e.message!)]
+          .sort()
+          .slice(0, 3)
+          .map((m) => ({ key: m, count: 1 })),
+      });
+    });
+
+    it('matches nothing, and does not fail, on a value the field cannot hold', async () => {
+      const total = async (f: Filter) => (await store.search({ filters: [f], size: 0 })).total;
+      expect(await total({ field: 'source.ip', op: 'eq', value: 'not-an-address' })).toBe(0);
+      expect(await total({ field: 'destination.port', op: 'eq', value: 'https' })).toBe(0);
+      expect(await total({ field: 'source.ip', op: 'neq', value: 'not-an-address' })).toBe(events.length);
+    });
+
+    it('finds free text in names and addresses as case-insensitive substrings', async () => {
+      for (const t of ['ALICE1', '10.2.1.', 'db8::7']) {
+        const r = await store.search({ text: t, size: 100 });
+        const lower = t.toLowerCase();
+        expect([t, ids(r.hits)]).toEqual([
+          t,
+          ids(events.filter((e) => JSON.stringify(e).toLowerCase().includes(lower))),
+        ]);
+      }
     });
 
     it('tails only the datasets asked for', async () => {

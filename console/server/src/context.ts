@@ -1,5 +1,5 @@
 /** What every route plugin gets: the stores, the bus, the config and the request's identity and scope. */
-import type { EventBus, EventStore, Logger, OrgNode } from '@edusentry/core';
+import { cidrRange, ipKey, type EventBus, type EventStore, type Logger, type OrgNode } from '@edusentry/core';
 import type { FastifyRequest } from 'fastify';
 import type { Permission, Role } from './auth/roles';
 import type { Session, Sessions } from './auth/sessions';
@@ -99,6 +99,32 @@ export function paging(q: { page?: number; pageSize?: number }): {
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 20;
   return { page, pageSize, limit: pageSize, offset: (page - 1) * pageSize };
+}
+
+/** Lists from the EventStore page through the first RESULT_WINDOW hits only, as search engines do. */
+export const RESULT_WINDOW = 10_000;
+
+/** paging() for a store list; a page beyond the result window is a validation error naming `where`/page. */
+export function storePaging(q: { page?: number; pageSize?: number }, where: 'querystring' | 'body') {
+  const p = paging(q);
+  if (p.offset + p.limit > RESULT_WINDOW)
+    throw apiError(
+      'EDU_ERR_VALIDATION',
+      `${where}/page ${p.page} is beyond the first ${RESULT_WINDOW} results; narrow the time range or the filters`,
+    );
+  return p;
+}
+
+/** An IPv4/IPv6 address, or with `cidr` a block such as 10.1.0.0/16. */
+export function isAddress(v: string, cidr: boolean): boolean {
+  if (!cidr) return ipKey(v) !== undefined;
+  if (!/\/\d{1,3}$/.test(v)) return false;
+  try {
+    cidrRange(v);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** `from`/`to` query params (ISO or epoch ms) → epoch ms, default the last 24 hours. */

@@ -1,4 +1,11 @@
-/** A console over a real embedded store in a temp dir, a sample tree, one user per role and org, and fixtures. */
+/**
+ * A console over a real store, a sample tree, one user per role and org, and fixtures.
+ * The store is the embedded one in a temp dir, or — in the `opensearch` jest project
+ * (jest.config.js) — the real OpenSearch node at EDUSENTRY_TEST_OPENSEARCH_URL, under
+ * an index prefix of its own and refreshing on every write, so the same suites assert
+ * the same answers from both.
+ */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +13,8 @@ import {
   EmbeddedStore,
   EventBus,
   eventId,
+  openElasticStore,
+  type ElasticStore,
   type AlertEvent,
   type EcsEvent,
   type EventStore,
@@ -33,6 +42,7 @@ export const SCHOOLS = ['s1', 's2', 's3'];
 
 export interface Harness {
   app: FastifyInstance;
+  /** The app's store; what tests write through it is searchable by the next request. */
   store: EventStore;
   bus: EventBus;
   dir: string;
@@ -74,10 +84,59 @@ const USERS: [Role, string][] = [
 
 let sharedHash: Promise<string> | undefined;
 
+/** Which store the suites run on: set per jest project (jest.config.js). */
+export const STORE_KIND: 'embedded' | 'opensearch' =
+  process.env.EDU_CONSOLE_TEST_STORE === 'opensearch' ? 'opensearch' : 'embedded';
+/** Unique per test run, so runs against the same node never see each other's indices. */
+const RUN = `educonsole-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+let stores = 0;
+
+/**
+ * The store the app runs on, and the view of it the tests write fixtures through. On
+ * OpenSearch the app's store does not refresh on write, as in production (so the
+ * server must cope with near-real-time search itself); fixtures are refreshed after
+ * writing so the next request sees them.
+ */
+async function openTestStore(dir: string): Promise<{ store: EventStore; fixtures: EventStore; drop(): Promise<void> }> {
+  if (STORE_KIND === 'embedded') {
+    const store = new EmbeddedStore({ path: join(dir, 'events.db') });
+    await store.init();
+    return { store, fixtures: store, drop: () => store.close() };
+  }
+  const url = process.env.EDUSENTRY_TEST_OPENSEARCH_URL;
+  if (!url) throw new Error('EDUSENTRY_TEST_OPENSEARCH_URL is not set: start deploy/opensearch/node.sh');
+  const store: ElasticStore = await openElasticStore({
+    url,
+    indexPrefix: `${RUN}-${++stores}`,
+    tailLagMs: 0,
+    requestTimeoutMs: 20_000,
+  });
+  await store.init();
+  const fixtures = new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'write')
+        return async (events: EcsEvent[]) => {
+          const r = await target.write(events);
+          await target.refresh();
+          return r;
+        };
+      const v = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+  return {
+    store,
+    fixtures,
+    async drop() {
+      await store.destroy();
+      await store.close();
+    },
+  };
+}
+
 export async function harness(opts: Partial<BuildOptions> = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'edu-console-'));
-  const store = new EmbeddedStore({ path: join(dir, 'events.db') });
-  await store.init();
+  const { store, fixtures, drop } = await openTestStore(dir);
   const bus = new EventBus();
   const clock = { now: T0 };
   const app = await build({
@@ -104,7 +163,7 @@ export async function harness(opts: Partial<BuildOptions> = {}): Promise<Harness
 
   const h: Harness = {
     app,
-    store,
+    store: fixtures,
     bus,
     dir,
     clock,
@@ -124,7 +183,7 @@ export async function harness(opts: Partial<BuildOptions> = {}): Promise<Harness
     },
     async close() {
       await app.close();
-      await store.close();
+      await drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

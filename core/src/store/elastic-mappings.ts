@@ -170,6 +170,10 @@ function leaf(type: FieldType): Record<string, unknown> {
       return { type, ignore_above: 1024 };
     case 'raw':
       return { type: 'keyword', index: false, doc_values: false };
+    case 'text':
+      // The keyword sub-field gives analysed text what the embedded store has for any field:
+      // sorting, terms, exact match and substrings of the whole value (see exactField).
+      return { type, fields: { keyword: { type: 'keyword', ignore_above: 1024 } } };
     default:
       return { type };
   }
@@ -218,4 +222,9 @@ export function quarantineMappings(): Record<string, unknown> {
 /** The mapped type of a dotted field, if the table knows it. */
 export function fieldType(field: string): FieldType | undefined {
   return ECS_FIELDS[field];
+}
+
+/** The field to sort, aggregate or match whole values on: the keyword sub-field of analysed text. */
+export function exactField(field: string): string {
+  return fieldType(field) === 'text' ? `${field}.keyword` : field;
 }

@@ -22,7 +22,7 @@ import { EduError } from '../errors';
 import type { StoreConfig } from '../config/config';
 import { DATASETS, FAMILIES, familyOf, type Dataset, type Family } from '../schema/datasets';
 import type { EcsEvent } from '../schema/ecs';
-import { eventMappings, quarantineMappings } from './elastic-mappings';
+import { eventMappings, exactField, quarantineMappings } from './elastic-mappings';
 import { buildAggs, buildQuery, readAggs } from './elastic-query';
 import type {
   EventStore,
@@ -445,8 +445,15 @@ export class ElasticStore implements EventStore {
   // ---- read -----------------------------------------------------------------------
 
   async search<E = EcsEvent>(q: SearchQuery): Promise<SearchResult<E>> {
-    const sort = (q.sort ?? [{ field: '@timestamp', order: 'desc' as const }]).map((s) => ({
-      [s.field]: { order: s.order, unmapped_type: 'keyword' },
+    const sort: Record<string, Record<string, string>>[] = (
+      q.sort ?? [{ field: '@timestamp', order: 'desc' as const }]
+    ).map((s) => ({
+      // Missing values first when ascending, last when descending, as SQL orders NULL.
+      [exactField(s.field)]: {
+        order: s.order,
+        unmapped_type: 'keyword',
+        missing: s.order === 'asc' ? '_first' : '_last',
+      },
     }));
     sort.push({ 'event.id': { order: 'desc', unmapped_type: 'keyword' } });
     const body: Record<string, unknown> = {
@@ -467,21 +474,34 @@ export class ElasticStore implements EventStore {
     };
   }
 
+  /**
+   * Finds a document by id. A document written a moment ago may not be searchable yet
+   * (writes do not refresh unless `refresh` is set): on a miss, the indices are
+   * refreshed once and the search repeated, so what was written can be read and updated.
+   */
   private async locate(id: string, dataset?: Dataset): Promise<{ index: string; source: EcsEvent } | undefined> {
-    const r = await this.req(
-      'POST',
-      `/${this.indicesFor(dataset ? [dataset] : undefined)}/_search`,
-      { query: { ids: { values: [id] } }, size: 1 },
-      { querystring: { ignore_unavailable: true, allow_no_indices: true } },
-    );
-    const hit = r.body.hits.hits[0];
-    return hit ? { index: hit._index, source: hit._source } : undefined;
+    const indices = this.indicesFor(dataset ? [dataset] : undefined);
+    const qs = { ignore_unavailable: true, allow_no_indices: true };
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (attempt > 0) await this.req('POST', `/${indices}/_refresh`, undefined, { querystring: qs });
+      const body = { query: { ids: { values: [id] } }, size: 1 };
+      const r = await this.req('POST', `/${indices}/_search`, body, { querystring: qs });
+      const hit = r.body.hits.hits[0];
+      if (hit) return { index: hit._index, source: hit._source };
+      if (this.o.refresh) break;
+    }
+    return undefined;
   }
 
   async get(id: string, dataset?: Dataset): Promise<EcsEvent | undefined> {
     return (await this.locate(id, dataset))?.source;
   }
 
+  /**
+   * Updates are rare (alert triage, alert aggregation) and read back at once by whoever
+   * made them (the console shows the new state, lists it, refuses a second acknowledge):
+   * the update refreshes its index so the next get and search see it.
+   */
   async update(id: string, dataset: Dataset, patch: Record<string, unknown>): Promise<boolean> {
     const found = await this.locate(id, dataset);
     if (!found) return false;
@@ -489,10 +509,7 @@ export class ElasticStore implements EventStore {
       'POST',
       `/${found.index}/_update/${encodeURIComponent(id)}`,
       { doc: patch },
-      {
-        querystring: { retry_on_conflict: 3, ...(this.o.refresh ? { refresh: 'true' } : {}) },
-        ignore: [404],
-      },
+      { querystring: { retry_on_conflict: 3, refresh: 'true' }, ignore: [404] },
     );
     return r.status !== 404;
   }
@@ -513,7 +530,8 @@ export class ElasticStore implements EventStore {
       {
         range: {
           'event.ingested': {
-            lte: this.o.tailLagMs > 0 ? `now-${this.o.tailLagMs}ms` : 'now',
+            // Date math has no millisecond unit: the lag is rounded up to whole seconds.
+            lte: this.o.tailLagMs > 0 ? `now-${Math.ceil(this.o.tailLagMs / 1000)}s` : 'now',
             ...(ts !== undefined ? { gte: ts - overlapMs, format: 'epoch_millis||strict_date_optional_time' } : {}),
           },
         },

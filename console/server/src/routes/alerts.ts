@@ -6,7 +6,7 @@
  */
 import type { AlertEvent, EcsEvent, Filter } from '@edusentry/core';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { audit, authOf, inScope, paging, scopeIds, timeRange, type AppContext } from '../context';
+import { audit, authOf, inScope, isAddress, scopeIds, storePaging, timeRange, type AppContext } from '../context';
 import { apiError } from '../errors';
 import { idParams, orgIdProp, pagingProps, timeProps } from '../schemas';
 import { SEVERITIES, withSeverity } from '../severity';
@@ -182,7 +182,7 @@ export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
       const q = req.query;
       const orgIds = scopeIds(ctx, req, q.orgId);
       const { from, to } = timeRange(ctx, q, 7 * 86_400_000);
-      const p = paging(q);
+      const p = storePaging(q, 'querystring');
       const filters: Filter[] = [];
       const statuses = csv(q.status, STATUSES, 'status');
       if (statuses) filters.push({ field: 'edu.alert.status', op: 'in', values: statuses });
@@ -195,7 +195,7 @@ export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
         ['destination.ip', q.destinationIp, 'destinationIp'],
       ] as const) {
         if (!v) continue;
-        if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(v))
+        if (!isAddress(v, v.includes('/')))
           throw apiError('EDU_ERR_VALIDATION', `querystring/${name} "${v}" is not an IP address or CIDR block`);
         filters.push(v.includes('/') ? { field, op: 'cidr', value: v } : { field, op: 'eq', value: v });
       }

@@ -1,7 +1,7 @@
 /** Search over stored events by time, organisation and field filters, with a field sidebar of top values. */
-import { DATASETS, type Dataset, type Filter } from '@edusentry/core';
+import { DATASETS, fieldType, type Dataset, type Filter } from '@edusentry/core';
 import type { FastifyPluginAsync } from 'fastify';
-import { paging, scopeIds, timeRange, type AppContext } from '../context';
+import { isAddress, scopeIds, storePaging, timeRange, type AppContext } from '../context';
 import { apiError } from '../errors';
 import { orgIdProp, pagingProps, timeProps } from '../schemas';
 
@@ -68,6 +68,21 @@ interface SearchBody {
   fields?: string[];
 }
 
+/**
+ * A filter value as the field's type wants it, so both stores compare like with like:
+ * numbers typed into the search box are numbers, times must parse.
+ */
+function typedValue(field: string, v: string | number, op: Op, where: string): string | number {
+  const type = fieldType(field);
+  if (op === 'prefix' || op === 'contains' || op === 'cidr') return v;
+  if ((type === 'long' || type === 'float') && typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)))
+    return Number(v);
+  if (type === 'date' && typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
+  if (type === 'date' && Number.isNaN(typeof v === 'number' ? v : Date.parse(v)))
+    throw apiError('EDU_ERR_VALIDATION', `${where} "${v}" is not an ISO-8601 time or epoch milliseconds`);
+  return v;
+}
+
 export const searchRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.post<{ Body: SearchBody }>(
     '/api/search',
@@ -113,12 +128,12 @@ export const searchRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       const b = req.body ?? {};
       const orgIds = scopeIds(ctx, req, b.orgId);
       const { from, to } = timeRange(ctx, b);
-      const p = paging(b);
+      const p = storePaging(b, 'body');
       const filters: Filter[] = (b.filters ?? []).map((f, i) => {
         const needsValue = f.op !== 'exists' && f.op !== 'missing';
         if (needsValue && (f.value === undefined || f.value === ''))
           throw apiError('EDU_ERR_VALIDATION', `body/filters/${i}/value is required for op ${f.op}`);
-        const v = f.value!;
+        const v = typedValue(f.field, f.value!, f.op, `body/filters/${i}/value`);
         switch (f.op) {
           case 'exists':
           case 'missing':
@@ -131,7 +146,9 @@ export const searchRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
           case 'contains':
             return { field: f.field, op: f.op, value: String(v) };
           case 'cidr':
-            if (!/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(String(v)))
+            if (fieldType(f.field) !== 'ip')
+              throw apiError('EDU_ERR_VALIDATION', `body/filters/${i}/field "${f.field}" is not an address field`);
+            if (!isAddress(String(v), true))
               throw apiError('EDU_ERR_VALIDATION', `body/filters/${i}/value "${v}" is not a CIDR block`);
             return { field: f.field, op: 'cidr', value: String(v) };
           default:
