@@ -1,8 +1,10 @@
 /**
- * `pnpm bench console [--count 1000000] [--iterations 30] [--opensearch URL]`:
+ * `pnpm bench console [--count 1000000] [--alert-every 200] [--iterations 30] [--opensearch URL]`:
  * p50/p95 latency of the console's posture and alert-list APIs over generated
  * events (sample province, 24 h) on the embedded store, and of a new alert
  * reaching a connected socket.io client (store write + bus → push → client).
+ * One alert is written per `--alert-every` events (a smaller value gives the alert volume
+ * of a bigger store, e.g. `--count 1000000 --alert-every 20` has the alerts of 10 M events).
  * Goals (issue #6): dashboard API p95 ≤ 300 ms at 10 M events; alert on screen p95 ≤ 1 s embedded.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -52,6 +54,7 @@ async function fill(
   store: EventStore,
   count: number,
   to: number,
+  alertEvery: number,
 ): Promise<{ events: number; alerts: number; seconds: number }> {
   const t0 = performance.now();
   let batch: EcsEvent[] = [];
@@ -60,7 +63,7 @@ async function fill(
   for (const e of iterateEvents({ seed: 7, count, from: to - 86_400_000, to })) {
     batch.push(e);
     events++;
-    if (events % 200 === 0) {
+    if (events % alertEvery === 0) {
       batch.push(alertOn(e, alerts++) as unknown as EcsEvent);
     }
     if (batch.length >= 5000) {
@@ -94,7 +97,7 @@ async function benchStore(kind: string, store: EventStore, args: string[]): Prom
   const dir = mkdtempSync(join(tmpdir(), 'edu-bench-console-'));
   try {
     await store.init();
-    const filled = await fill(store, count, now);
+    const filled = await fill(store, count, now, Number(arg(args, 'alert-every', '200')));
     process.stdout.write(
       `${kind}: ${filled.events} events + ${filled.alerts} alerts written in ${filled.seconds.toFixed(1)} s\n`,
     );
