@@ -25,7 +25,7 @@ import { join, resolve } from 'node:path';
 import { packetConfigSchema, PacketPipeline } from '@edusentry/collector';
 
 const ROOT = resolve(__dirname, '../..');
-const SV = join(process.env.EDUSENTRY_TESTDATA ?? '/work/shared/testdata', 'pcap/suricata-verify/tests');
+const SV = join(process.env.EDUSENTRY_TESTDATA ?? join(__dirname, '../../../shared/testdata'), 'pcap/suricata-verify/tests');
 const OUT = join(tmpdir(), 'edusentry-bench-packets');
 
 function arg(args: string[], name: string, def: number): number {

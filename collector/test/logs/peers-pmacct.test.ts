@@ -20,7 +20,7 @@ import {
 } from '../../src/packet';
 import { hasCommand, runToExit, waitFor } from './peer-helpers';
 
-const CAPTURE = '/work/shared/testdata/pcap/suricata-verify/tests/base64-decode-5885/input.pcap';
+const CAPTURE = join(__dirname, '../../../../shared/testdata/pcap/suricata-verify/tests/base64-decode-5885/input.pcap');
 
 /** Packets per conversation (protocol, unordered address/port pair). */
 function key(proto: unknown, sip: unknown, sport: unknown, dip: unknown, dport: unknown): string {

@@ -13,7 +13,7 @@ import { FlowDecoder, FlowUdpReceiver } from '../../src/logs';
 import { packetConfigSchema, PacketPipeline, readCaptureFile } from '../../src/packet';
 import { hasCommand, runToExit, waitFor } from './peer-helpers';
 
-const CAPTURE = '/work/shared/testdata/pcap/suricata-verify/tests/base64-decode-5885/input.pcap';
+const CAPTURE = join(__dirname, '../../../../shared/testdata/pcap/suricata-verify/tests/base64-decode-5885/input.pcap');
 
 interface SoftflowdStats {
   packets: number;

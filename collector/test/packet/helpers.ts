@@ -5,7 +5,7 @@ import type { EcsEvent } from '@edusentry/core';
 import { packetConfigSchema, PacketPipeline, readCaptureFile, type CaptureReader } from '../../src/packet';
 
 /** The shared test data (override the root with EDUSENTRY_TESTDATA). */
-export const SV = join(process.env.EDUSENTRY_TESTDATA ?? '/work/shared/testdata', 'pcap/suricata-verify/tests');
+export const SV = join(process.env.EDUSENTRY_TESTDATA ?? join(__dirname, '../../../../shared/testdata'), 'pcap/suricata-verify/tests');
 export const FIXTURES = join(__dirname, 'fixtures');
 
 export interface ReadResult {
