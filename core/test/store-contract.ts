@@ -516,6 +516,26 @@ export function storeContract(makeHarness: () => StoreHarness): void {
       };
       await check();
 
+      // Alert queries by rule (count and latest) and by status (no time range).
+      const byRule = await store.search({
+        datasets: ['alert'],
+        from: BASE,
+        to: BASE + 5 * HOUR,
+        filters: [{ field: 'rule.id', op: 'eq', value: 'r-1' }],
+        size: 1,
+      });
+      expect(byRule.total).toBe(2);
+      expect(byRule.hits.map((e) => e['@timestamp'])).toEqual([new Date(BASE + 2 * HOUR + 61_001).toISOString()]);
+      const open = await store.search({
+        datasets: ['alert'],
+        orgIds: ['school-a'],
+        filters: [{ field: 'edu.alert.status', op: 'in', values: ['new', 'acknowledged'] }],
+        size: 0,
+        aggs: { org: { type: 'terms', field: 'organization.id' } },
+      });
+      expect(open.total).toBe(2);
+      expect(open.aggs.org).toEqual({ buckets: [{ key: 'school-a', count: 2 }] });
+
       // An update that moves an event to another organisation moves its count too.
       const moved = events[12];
       expect(await store.update(moved.event.id, moved.event.dataset, { organization: { id: 'school-b' } })).toBe(true);

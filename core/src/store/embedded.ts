@@ -86,6 +86,8 @@ const MIGRATIONS: string[] = [
   `DROP INDEX IF EXISTS events_kind;
    DROP INDEX IF EXISTS events_observer_id;`,
   ALERT_INDEXES + ROLLUP_SCHEMA,
+  // One rule's alerts (the posture's top rules: count and latest) without scanning all alerts.
+  `CREATE INDEX events_alert_rule ON events(rule_id, ts, org) WHERE dataset = 'alert';`,
 ];
 
 export interface EmbeddedStoreOptions {
@@ -488,8 +490,10 @@ function table(q: SearchQuery): string {
   if (q.datasets?.length !== 1 || q.datasets[0] !== 'alert') return 'events';
   const filters = q.filters ?? [];
   if (filters.some((f) => f.field === 'event.id')) return 'events';
-  const byStatus = filters.some((f) => f.field === 'edu.alert.status' && (f.op === 'eq' || f.op === 'in'));
-  return `events INDEXED BY ${byStatus && q.from === undefined && q.to === undefined ? 'events_alert_open' : 'events_alert_ts'}`;
+  const narrows = (field: string) => filters.some((f) => f.field === field && (f.op === 'eq' || f.op === 'in'));
+  if (narrows('rule.id')) return 'events INDEXED BY events_alert_rule';
+  const open = narrows('edu.alert.status') && q.from === undefined && q.to === undefined;
+  return `events INDEXED BY ${open ? 'events_alert_open' : 'events_alert_ts'}`;
 }
 
 function buildWhere(q: SearchQuery): Where {
