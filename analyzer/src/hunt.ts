@@ -33,6 +33,8 @@ export interface HuntResult {
   /** Elasticsearch only: documents the converted queries returned. */
   queryHits?: number;
   alerts: number;
+  /** Rules whose exact query the engine rejected and that ran as a relaxed superset query. */
+  relaxed: number;
   /** Rules that could not be converted (Elasticsearch only), with the reason. */
   unconverted: { rule: string; reason: string }[];
 }
@@ -40,7 +42,7 @@ export interface HuntResult {
 export async function hunt(o: HuntOptions): Promise<HuntResult> {
   const detector = new Detector(o.set, { latenessMs: Number.MAX_SAFE_INTEGER });
   const datasets = [...new Set(o.set.rules.flatMap((r) => r.datasets))] as Dataset[];
-  const result: HuntResult = { scanned: 0, alerts: 0, unconverted: [] };
+  const result: HuntResult = { scanned: 0, alerts: 0, relaxed: 0, unconverted: [] };
   const emit = (ev: Record<string, unknown>) => {
     for (const a of detector.process(ev)) {
       result.alerts++;
@@ -75,8 +77,22 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
       continue;
     }
     const indices = [...new Set(rule.datasets.map((d) => `${o.storeConfig.indexPrefix}-${familyOf(d)}-*`))].join(',');
-    for await (const doc of searchAll(o.storeConfig, indices, query, o.fromMs, o.toMs, size))
-      hits.set(String(doc.event?.id), doc);
+    try {
+      for await (const doc of searchAll(o.storeConfig, indices, query, o.fromMs, o.toMs, size))
+        hits.set(String(doc.event?.id), doc);
+    } catch {
+      // The engine rejected the exact query (a regex Lucene cannot express, too many clauses):
+      // run the relaxed superset instead; the in-process evaluation below keeps the result exact.
+      try {
+        const relaxed = (convertRule(rule, 'dsl', { placeholders: o.placeholders, relax: true }) as { query: Dsl })
+          .query;
+        for await (const doc of searchAll(o.storeConfig, indices, relaxed, o.fromMs, o.toMs, size))
+          hits.set(String(doc.event?.id), doc);
+        result.relaxed++;
+      } catch (e) {
+        result.unconverted.push({ rule: rule.rule.meta.title, reason: (e as Error).message });
+      }
+    }
   }
   result.queryHits = hits.size;
   const ordered = [...hits.values()].sort((a, b) => String(a['@timestamp']).localeCompare(String(b['@timestamp'])));
@@ -106,7 +122,7 @@ async function* searchAll(
       sort: [{ '@timestamp': 'asc' }, { 'event.id': 'asc' }],
       ...(after ? { search_after: after } : {}),
     };
-    const url = `${cfg.url.replace(/\/+$/, '')}/${indices}/_search?ignore_unavailable=true&allow_no_indices=true`;
+    const url = `${cfg.url.replace(/\/+$/, '')}/${indices}/_search?ignore_unavailable=true&allow_no_indices=true&allow_partial_search_results=false`;
     const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
     const json = (await res.json()) as any;
     if (!res.ok)

@@ -11,15 +11,23 @@ import { ConversionError, type QueryTree } from './tree';
 
 export type Dsl = Record<string, unknown>;
 
-export function toDsl(t: QueryTree): Dsl {
+/**
+ * `relax`: for retro-hunts, whose hits are re-checked in process, replace what engines reject
+ * or expand badly (regular expressions, keyword searches over every field) by a clause that
+ * selects a superset: match_all where it counts positively, match_none under a negation.
+ */
+export function toDsl(t: QueryTree, relax = false, positive = true): Dsl {
   switch (t.op) {
     case 'and':
-      return { bool: { filter: t.args.map(toDsl) } };
+      return { bool: { filter: t.args.map((a) => toDsl(a, relax, positive)) } };
     case 'or':
-      return { bool: { should: t.args.map(toDsl), minimum_should_match: 1 } };
+      return { bool: { should: t.args.map((a) => toDsl(a, relax, positive)), minimum_should_match: 1 } };
     case 'not':
-      return { bool: { must_not: [toDsl(t.arg)] } };
+      return { bool: { must_not: [toDsl(t.arg, relax, !positive)] } };
     case 'item':
+      if (relax && (t.spec.kind === 're' || (t.spec.kind === 'str' && t.spec.field === null))) {
+        return positive !== Boolean((t.spec as { neq?: boolean }).neq) ? { match_all: {} } : { match_none: {} };
+      }
       return item(t.spec);
   }
 }
@@ -38,14 +46,50 @@ function wildcardText(s: SigmaString): string {
   return s.map((p) => (p === ANY ? '*' : p === ONE ? '?' : p.replace(/[\\*?]/g, '\\$&'))).join('');
 }
 
-/** Lucene regular expressions are anchored and lack `(?:`; make an unanchored RE2 pattern whole-value. */
+/**
+ * RE2 pattern → Lucene regexp: Lucene's are anchored and know neither `(?:`, lazy quantifiers
+ * nor `\d \w \s`; translate those, and wrap unanchored patterns in `.*`. What cannot be
+ * translated is left for the engine to reject (reported per rule).
+ */
 function luceneRegex(p: string): string {
-  let body = p.replace(/\(\?:/g, '(');
-  const start = body.startsWith('^');
-  const end = body.endsWith('$') && !body.endsWith('\\$');
-  if (start) body = body.slice(1);
-  if (end) body = body.slice(0, -1);
-  return `${start ? '' : '.*'}${body}${end ? '' : '.*'}`;
+  const CLASSES: Record<string, string> = { d: '0-9', w: 'a-zA-Z0-9_', s: ' \t\n\r\f\v' };
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i];
+    if (c === '\\' && i + 1 < p.length) {
+      const n = p[++i];
+      if (CLASSES[n]) out += inClass ? CLASSES[n] : `[${CLASSES[n]}]`;
+      else if ((n === 'b' || n === 'B') && !inClass)
+        out += ''; // no word boundaries in Lucene: a superset
+      else if (!inClass && 'DWS'.includes(n)) out += `[^${CLASSES[n.toLowerCase()]}]`;
+      else if (n === 't' || n === 'n' || n === 'r') out += { t: '\t', n: '\n', r: '\r' }[n];
+      else out += '\\' + n;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      out += c === '"' ? '\\"' : c;
+      continue;
+    }
+    if (c === '[') inClass = true;
+    if (c === '(' && p[i + 1] === '?' && p[i + 2] === ':') {
+      out += '(';
+      i += 2;
+      continue;
+    }
+    if ((c === '?' || c === '+' || c === '*' || c === '}') && p[i + 1] === '?') {
+      out += c;
+      i++;
+      continue;
+    }
+    out += c === '"' || c === '<' || c === '>' || c === '#' || c === '@' || c === '&' || c === '~' ? '\\' + c : c;
+  }
+  const start = out.startsWith('^');
+  const end = out.endsWith('$') && !out.endsWith('\\$');
+  if (start) out = out.slice(1);
+  if (end) out = out.slice(0, -1);
+  return `${start ? '' : '.*'}${out}${end ? '' : '.*'}`;
 }
 
 function item(s: ItemSpec): Dsl {

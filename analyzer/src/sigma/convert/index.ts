@@ -7,9 +7,13 @@ import { queryTree } from './tree';
 
 export type Target = 'lucene' | 'dsl';
 
-export function convertRule(rule: CompiledRule, target: Target, opts?: CompileOptions): string | Dsl {
+export function convertRule(
+  rule: CompiledRule,
+  target: Target,
+  opts?: CompileOptions & { relax?: boolean },
+): string | Dsl {
   const tree = queryTree(rule.rule, { placeholders: { ...rule.placeholders, ...(opts?.placeholders ?? {}) } });
-  return target === 'lucene' ? toLucene(tree) : { query: toDsl(tree) };
+  return target === 'lucene' ? toLucene(tree) : { query: toDsl(tree, opts?.relax ?? false) };
 }
 
 export { ConversionError } from './tree';
