@@ -21,6 +21,7 @@ import {
   loadPipelines,
   pipelinesDir,
   RuleSet,
+  sigmaDir,
 } from '@edusentry/analyzer';
 import { createLogger, openStore, storeConfigSchema, type EcsEvent } from '@edusentry/core';
 import { generateEvents } from './generate';
@@ -32,10 +33,6 @@ const CAPTURES = resolve(ROOT, '../shared/testdata/pcap/suricata-verify/tests');
 function arg(args: string[], name: string, dflt: string): string {
   const i = args.indexOf(name);
   return i >= 0 && args[i + 1] ? args[i + 1] : dflt;
-}
-
-function rate(n: number, ms: number): string {
-  return `${Math.round((n / ms) * 1000).toLocaleString('en-US')} events/s`;
 }
 
 /**
@@ -139,12 +136,17 @@ export async function run(args: string[]): Promise<void> {
     );
   }
 
-  if (!args.includes('--no-rsigma')) rsigmaSideBySide(generated, results.generated);
+  if (!args.includes('--no-rsigma')) rsigmaSideBySide(generated.slice(0, Number(arg(args, '--rsigma-count', '50000'))));
   if (!args.includes('--no-e2e')) await endToEnd();
 }
 
-/** rsigma on the same events and rules, when the binary is available. */
-function rsigmaSideBySide(events: Record<string, unknown>[], ours: number): void {
+/**
+ * rsigma on the same events, rules and pipelines (it reads pySigma-format pipelines, so it
+ * gets rules/pipelines/*.yml too). Rules: the SigmaHQ rules our pipelines route (the ones we
+ * ship): without log-source routing rsigma would evaluate every Windows rule on every event.
+ * Also compares the match sets (rule id, event id).
+ */
+function rsigmaSideBySide(events: Record<string, unknown>[]): void {
   const bin = process.env.RSIGMA ?? 'rsigma';
   try {
     execFileSync(bin, ['--version'], { stdio: 'ignore' });
@@ -152,21 +154,67 @@ function rsigmaSideBySide(events: Record<string, unknown>[], ours: number): void
     console.log('rsigma: not found (cargo install rsigma, or RSIGMA=/path/to/rsigma); skipped');
     return;
   }
+  const rulesDir = join(sigmaDir, 'sigmahq');
+  const pipelineArgs = readdirSync(pipelinesDir)
+    .filter((f) => f.endsWith('.yml'))
+    .sort()
+    .flatMap((f) => ['-p', join(pipelinesDir, f)]);
   const dir = mkdtempSync(join(tmpdir(), 'rsigma-'));
   const file = join(dir, 'events.ndjson');
   writeFileSync(file, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
-  const t0 = performance.now();
-  const out = spawnSync(bin, ['engine', 'eval', '--rules', CORPUS, '--events', file], { maxBuffer: 1 << 30 });
-  const ms = performance.now() - t0;
-  if (out.status !== 0) {
-    console.log(`rsigma: failed (${out.status}): ${out.stderr.toString().split('\n').slice(-3).join(' ')}`);
+  const run = (extra: string[]) => {
+    const t0 = performance.now();
+    const out = spawnSync(bin, ['engine', 'eval', '-r', rulesDir, ...pipelineArgs, '--no-stats', ...extra], {
+      input: readFileSync(file),
+      maxBuffer: 1 << 30,
+    });
+    return { out, ms: performance.now() - t0 };
+  };
+  const timed = run([]);
+  const withEvents = spawnSync(
+    bin,
+    ['engine', 'eval', '-r', rulesDir, ...pipelineArgs, '--no-stats', '--include-event'],
+    {
+      input: readFileSync(file),
+      maxBuffer: 2 ** 31,
+    },
+  );
+  if (timed.out.status !== 0) {
+    console.log(`rsigma: failed (${timed.out.status}): ${timed.out.stderr.toString().split('\n').slice(-3).join(' ')}`);
     return;
   }
-  const lines = out.stdout.toString().split('\n').filter(Boolean).length;
-  const theirs = (events.length / ms) * 1000;
+  const t0 = performance.now();
+  spawnSync(bin, ['engine', 'eval', '-r', rulesDir, ...pipelineArgs, '--no-stats'], { input: '' });
+  const startMs = performance.now() - t0;
+  const evalMs = Math.max(1, timed.ms - startMs);
+  const theirs = new Set<string>();
+  for (const line of withEvents.stdout.toString().split('\n')) {
+    if (!line) continue;
+    try {
+      const m = JSON.parse(line);
+      theirs.add(`${m.rule_id}|${m.event?.event?.id}`);
+    } catch {
+      /* not a match line */
+    }
+  }
+  const set = RuleSet.fromPaths([rulesDir], { pipelines: loadPipelines(pipelinesDir) });
+  const ours = new Set<string>();
+  const c0 = process.cpuUsage();
+  for (const e of events) for (const r of set.match(e)) ours.add(`${r.rule.meta.id}|${(e.event as { id: string }).id}`);
+  const c = process.cpuUsage(c0);
+  const oursRate = (events.length / ((c.user + c.system) / 1000)) * 1000;
+  const both = [...ours].filter((k) => theirs.has(k)).length;
+  const onlyOurs = [...ours].filter((k) => !theirs.has(k));
+  const onlyTheirs = [...theirs].filter((k) => !ours.has(k));
+  const rsRate = (events.length / evalMs) * 1000;
   console.log(
-    `rsigma engine eval: ${rate(events.length, ms)} (whole process, rules load included), ${lines} output lines; ours/rsigma = ${(ours / theirs).toFixed(2)}x`,
+    `rsigma ${execFileSync(bin, ['--version']).toString().split('\n')[0]} engine eval, same ${set.rules.length} routed SigmaHQ rules and pipelines, ${events.length} events: ` +
+      `${fmt(rsRate)} wall (start-up ${startMs.toFixed(0)} ms subtracted); ours on the same rules ${fmt(oursRate)} per CPU-second; ours/rsigma ${(oursRate / rsRate).toFixed(2)}x`,
   );
+  console.log(`  match sets: ${both} in both, ${onlyOurs.length} only ours, ${onlyTheirs.length} only rsigma`);
+  const sample = (xs: string[]) => xs.slice(0, 5).map((k) => `    ${k}`);
+  if (onlyOurs.length) console.log(['  only ours (first 5):', ...sample(onlyOurs)].join('\n'));
+  if (onlyTheirs.length) console.log(['  only rsigma (first 5):', ...sample(onlyTheirs)].join('\n'));
 }
 
 /** Event written to the embedded store → alert written, with the analyzer service running. */
@@ -210,6 +258,6 @@ async function endToEnd(): Promise<void> {
   latencies.sort((a, b) => a - b);
   const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]?.toFixed(0);
   console.log(
-    `end to end (embedded, poll 50 ms, 100 background events per attack): ${latencies.length}/200 alerts, p50 ${p(0.5)} ms, p95 ${p(0.95)} ms, max ${p(0.999)} ms`,
+    `end to end (embedded, poll 50 ms, 100 background events per attack): ${latencies.length} alerts for 200 attack events, p50 ${p(0.5)} ms, p95 ${p(0.95)} ms, max ${p(0.999)} ms`,
   );
 }
