@@ -60,6 +60,12 @@ describe('shipped campus rules', () => {
     expect(d.process(internal)).toEqual([]);
     const telnet = flow(0, '198.51.100.4', '10.1.1.9', 23, { network: { transport: 'tcp', direction: 'inbound' } });
     expect(names(d.process(telnet))).toContain('Cleartext Administration Protocol From Outside');
+    // A firewall's deny line: the attempt never reached the service.
+    const denied = flow(1, '198.51.100.4', '10.1.1.9', 23, {
+      event: { id: 'deny-1', kind: 'event', dataset: 'syslog', action: 'deny', outcome: 'failure' },
+      network: { transport: 'tcp', direction: 'inbound' },
+    });
+    expect(names(d.process(denied))).not.toContain('Cleartext Administration Protocol From Outside');
   });
 
   it('DNS tunnelling names and mining pools', () => {
