@@ -5,10 +5,17 @@
 export const ERROR_CATALOGUE = {
   EDU_ERR_CONFIG: { status: 400, doc: 'The configuration file is unreadable or a key is unknown or ill-typed.' },
   EDU_ERR_USAGE: { status: 400, doc: 'A command was called with missing or invalid arguments.' },
-  EDU_ERR_STORE_UNREACHABLE: { status: 503, doc: 'The Elasticsearch/OpenSearch cluster did not answer at the configured URL.' },
+  EDU_ERR_STORE_UNREACHABLE: {
+    status: 503,
+    doc: 'The Elasticsearch/OpenSearch cluster did not answer at the configured URL.',
+  },
   EDU_ERR_STORE_CORRUPT: { status: 500, doc: 'The embedded store file is not a valid SQLite database.' },
   EDU_ERR_STORE: { status: 500, doc: 'The store rejected a request.' },
   EDU_ERR_INPUT: { status: 400, doc: 'An input file or stream is not in a format EduSentry reads.' },
+  EDU_ERR_CAPTURE: {
+    status: 500,
+    doc: 'Live capture could not open or read the interface (permissions, name, BPF filter).',
+  },
   EDU_ERR_NOT_FOUND: { status: 404, doc: 'The requested object does not exist.' },
 } as const;
 
