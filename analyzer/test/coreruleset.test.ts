@@ -13,8 +13,15 @@ import { loadCrsCases } from './coreruleset-events';
 describe('coreruleset regression requests', () => {
   const cases = loadCrsCases();
   const set = openRuleSet(analyzerConfigSchema.parse({}));
+  // Detections only: informational rules (a login POST, the base of the brute-force correlation) are not verdicts.
   const webHits = (e: Record<string, unknown>) =>
-    set.match(e).filter((r) => r.rule.logsource.category === 'webserver' || r.rule.logsource.category === 'proxy');
+    set
+      .match(e)
+      .filter(
+        (r) =>
+          (r.rule.logsource.category === 'webserver' || r.rule.logsource.category === 'proxy') &&
+          r.rule.meta.level !== 'informational',
+      );
 
   it('reaches the recall and false-positive floors on SQLi, XSS and scanner requests', () => {
     const by: Record<string, { tp: number; fn: number; fp: number; tn: number }> = {};
@@ -45,13 +52,14 @@ describe('coreruleset regression requests', () => {
     process.stdout.write(
       [
         `coreruleset: ${cases.length} requests; recall ${recall.toFixed(3)} (${t.tp}/${t.tp + t.fn}), false positives ${fpRate.toFixed(3)} (${t.fp}/${t.fp + t.tn}, upper bound)`,
-        `  payload in URI or body: recall ${(lr.tp / (lr.tp + lr.fn)).toFixed(3)}`,
+        `  payload in URI or body (what an access log can show): recall ${(lr.tp / (lr.tp + lr.fn)).toFixed(3)} (${lr.tp}/${lr.tp + lr.fn}), false positives ${lr.fp}/${lr.fp + lr.tn}`,
         ...lines,
       ].join('\n') + '\n',
     );
     expect(cases.length).toBeGreaterThan(1200);
-    expect(recall).toBeGreaterThanOrEqual(0.62);
-    expect(fpRate).toBeLessThanOrEqual(0.17);
+    expect(recall).toBeGreaterThanOrEqual(0.84);
+    expect(lr.tp / (lr.tp + lr.fn)).toBeGreaterThanOrEqual(0.88);
+    expect(fpRate).toBeLessThanOrEqual(0.175);
   });
 
   it('plain browsing of a school site raises nothing', () => {
@@ -63,6 +71,11 @@ describe('coreruleset regression requests', () => {
       '/api/v1/timetable?class=7-2&week=12',
       '/login?redirect=%2Fportal%2Fhome',
       '/files/report%20(final).pdf',
+      '/search?q=what+to+do+if+(it)+rains&lang=en',
+      '/notice?title=Sports+day+(Friday)+moved+to+Monday',
+      '/forum/post?id=77&text=I+agree+and+(as+always)+thanks',
+      '/api/v1/users?order=name&dir=asc&online=1',
+      '/wiki/Count_(disambiguation)',
     ];
     for (const uri of benign) {
       const e = {
