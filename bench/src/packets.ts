@@ -206,6 +206,7 @@ interface Timing {
 function timed(cmd: string, args: string[], opts: { stdoutTo?: string } = {}): Timing {
   const out = opts.stdoutTo ? openSync(opts.stdoutTo, 'w') : 'ignore';
   const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', cmd, ...args], {
+    cwd: ROOT,
     stdio: ['ignore', out, 'pipe'],
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
@@ -325,10 +326,10 @@ export async function run(args: string[]): Promise<void> {
     // Same starting point for every tool: the file in the page cache.
     execFileSync('cat', [file], { stdio: ['ignore', 'ignore', 'ignore'] });
     const ndjson = join(OUT, 'out.ndjson');
-    // Ours, through the real CLI: file → ECS NDJSON on stdout (to a file).
+    // Ours, through the real CLI as `pnpm edusentry` starts it: file → ECS NDJSON on stdout (to a file).
     const ours = timed(
-      join(ROOT, 'node_modules/.bin/tsx'),
-      [join(ROOT, 'cli/src/main.ts'), 'collect', 'pcap', file, '--ndjson', '--log-level', 'silent'],
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'cli/src/main.ts'), 'collect', 'pcap', file, '--ndjson', '--log-level', 'silent'],
       { stdoutTo: ndjson },
     );
     const events = Number(execFileSync('wc', ['-l', ndjson], { encoding: 'utf8' }).trim().split(' ')[0]);

@@ -10,7 +10,27 @@ import { Command, CommanderError } from 'commander';
 import type { CommandModule } from './command';
 import { addGlobalOptions } from './context';
 
-export function buildProgram(): Command {
+/**
+ * Command files name their command ("collect-pcap.ts" registers `collect pcap`), so a
+ * run loads only the files of the command it names: the others import heavy packages
+ * (analyzer, console server) that a `collect pcap` run would pay for at start-up.
+ * Without a command word (`--help`, options first) or with an unknown one, all load.
+ */
+export function commandFiles(files: string[], argv: string[] = []): string[] {
+  const words: string[] = [];
+  for (const a of argv) {
+    if (a.startsWith('-') || words.length === 2) break;
+    words.push(a);
+  }
+  const matches = files.filter((f) => {
+    const parts = f.replace(/\.(ts|js)$/, '').split('-');
+    return words.every((w, i) => i >= parts.length || parts[i] === w);
+  });
+  return matches.length ? matches : files;
+}
+
+/** The program; `argv` (the words after the executable and script) limits which command files load. */
+export function buildProgram(argv?: string[]): Command {
   const program = addGlobalOptions(
     new Command('edusentry')
       .description('EduSentry: network-security monitoring for education networks')
@@ -19,9 +39,10 @@ export function buildProgram(): Command {
       .exitOverride(),
   );
   const dir = join(__dirname, 'commands');
-  for (const file of readdirSync(dir)
+  const files = readdirSync(dir)
     .filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts'))
-    .sort()) {
+    .sort();
+  for (const file of commandFiles(files, argv)) {
     (require(join(dir, file)) as CommandModule).register(program);
   }
   return program;
@@ -36,7 +57,7 @@ export function reportError(err: unknown): number {
 }
 
 if (require.main === module) {
-  buildProgram()
+  buildProgram(process.argv.slice(2))
     .parseAsync(process.argv)
     .catch((err) => {
       process.exitCode = reportError(err);

@@ -20,6 +20,7 @@ const F_ACK = TCP.ACK;
 const LINK_RAW = LINKTYPE.RAW;
 import { CampusMatcher } from './direction';
 import { FlowTable, type EndReason } from './flow-table';
+import { isoTime } from './iso-time';
 import { FragmentReassembler } from './reassembly';
 
 export interface PipelineOptions {
@@ -334,7 +335,7 @@ export class PacketPipeline {
     const n = app.seq++;
     const kind = app.parser.name;
     const event: EcsEvent = {
-      '@timestamp': new Date(ts).toISOString(),
+      '@timestamp': isoTime(ts),
       event: {
         id: eventId(this.opts.source, `${app.cid}|${app.first}|${kind}|${n}`),
         kind: 'event',
@@ -392,7 +393,7 @@ export class PacketPipeline {
     if (f.proto[slot] === P_ICMP || f.proto[slot] === P_ICMPV6)
       edu.icmp = { type: f.icmpType[slot], code: f.icmpCode[slot] };
     if (reason === 'evicted') edu.evicted = true;
-    const start = new Date(first).toISOString();
+    const start = isoTime(first);
     const event: EcsEvent = {
       '@timestamp': start,
       event: {
@@ -407,7 +408,7 @@ export class PacketPipeline {
         type: ['connection', 'end'],
         action: 'network_flow',
         start,
-        end: new Date(last).toISOString(),
+        end: isoTime(last),
         duration: Math.round((last - first) * 1e6),
       },
       organization: this.org,
