@@ -111,6 +111,29 @@ describe('flow table', () => {
     ]);
   });
 
+  test('a flow active since it was queued is neither expired nor evicted before an idle one', () => {
+    const { t, ended } = table({ maxFlows: 2 });
+    t.update(pkt(1, 9, 3, 4, 0, 17), 0, 1); // busy flow, queued first
+    t.update(pkt(2, 9, 3, 4, 0, 17), 10, 1); // idle flow, queued after it
+    for (let ts = 1000; ts <= 59_000; ts += 1000) t.update(pkt(1, 9, 3, 4, 0, 17), ts, 1);
+    t.expire(60_009);
+    expect(ended).toEqual([]);
+    t.expire(60_010);
+    expect(ended.map((e) => [e.a, e.reason])).toEqual([[2, 'idle_timeout']]);
+    // Full table: the least recently active flow makes room, not the first queued.
+    t.update(pkt(3, 9, 3, 4, 0, 17), 60_020, 1);
+    t.update(pkt(1, 9, 3, 4, 0, 17), 60_030, 1);
+    t.update(pkt(4, 9, 3, 4, 0, 17), 60_040, 1);
+    expect(ended.map((e) => [e.a, e.reason])).toEqual([
+      [2, 'idle_timeout'],
+      [3, 'evicted'],
+    ]);
+    t.expire(120_029);
+    expect(ended.length).toBe(2);
+    t.expire(120_030);
+    expect(ended.map((e) => e.a)).toEqual([2, 3, 1]);
+  });
+
   test('index stays consistent under growth and churn (compared with a Map model)', () => {
     const { t } = table({ maxFlows: 5000, idleTimeoutMs: 50 });
     const model = new Map<string, number>();
