@@ -51,6 +51,8 @@ export class FlowTable {
   /** Set by lookup(): direction of the packet and whether it started the flow. */
   dir = 0;
   isNew = false;
+  /** The slot of the previous packet's flow, -1 once it ended. */
+  private recent = -1;
 
   // Columns, indexed by slot (addresses by slot*4).
   hash = new Uint32Array(0);
@@ -102,72 +104,36 @@ export class FlowTable {
     const keyed = proto === 6 || proto === 17 || proto === 132;
     const sp = keyed ? p.srcPort : 0;
     const dp = keyed ? p.dstPort : 0;
-    const s = p.src;
-    const d = p.dst;
     const vlanKey = this.opts.vlanInKey !== false;
     const vo = vlanKey ? p.vlanOuter : 0;
     const vi = vlanKey ? p.vlanInner : 0;
-    // Symmetric hash: either direction lands on the same bucket.
-    // IPv4 keeps words 1-3 zero: two mixes per side instead of five.
-    const v4 = p.ipVersion === 4;
-    const hs = v4 ? mix(s[0], sp) : mix(mix(mix(mix(s[0], s[1]), s[2]), s[3]), sp);
-    const hd = v4 ? mix(d[0], dp) : mix(mix(mix(mix(d[0], d[1]), d[2]), d[3]), dp);
-    const h = mix(mix((hs ^ hd) >>> 0, proto), (vo << 12) | vi) >>> 0;
-    const mask = this.mask;
-    const index = this.index;
-    const hashes = this.hash;
-    const protos = this.proto;
-    const portA = this.portA;
-    const portB = this.portB;
-    const A = this.addrA;
-    const B = this.addrB;
-    let i = h & mask;
-    let slot = -1;
-    let dir = 0;
-    for (;;) {
-      const e = index[i];
-      if (e === 0) break;
-      const c = e - 1;
-      if (
-        hashes[c] === h &&
-        protos[c] === proto &&
-        (!vlanKey || (this.vlanOuter[c] === vo && this.vlanInner[c] === vi))
-      ) {
-        const k = c * 4;
-        if (
-          portA[c] === sp &&
-          portB[c] === dp &&
-          A[k] === s[0] &&
-          B[k] === d[0] &&
-          A[k + 1] === s[1] &&
-          B[k + 1] === d[1] &&
-          A[k + 2] === s[2] &&
-          B[k + 2] === d[2] &&
-          A[k + 3] === s[3] &&
-          B[k + 3] === d[3]
-        ) {
-          slot = c;
-          dir = 0;
-          break;
-        }
-        if (
-          portA[c] === dp &&
-          portB[c] === sp &&
-          A[k] === d[0] &&
-          B[k] === s[0] &&
-          A[k + 1] === d[1] &&
-          B[k + 1] === s[1] &&
-          A[k + 2] === d[2] &&
-          B[k + 2] === s[2] &&
-          A[k + 3] === d[3] &&
-          B[k + 3] === s[3]
-        ) {
-          slot = c;
-          dir = 1;
+    // Packets come in bursts per flow: try the previous packet's flow before hashing.
+    let slot = this.recent;
+    let dir = slot >= 0 ? this.keyDir(slot, p, proto, sp, dp, vo, vi) : -1;
+    let h = 0;
+    if (dir < 0) {
+      // Symmetric hash: either direction lands on the same bucket.
+      // IPv4 keeps words 1-3 zero: two mixes per side instead of five.
+      const s = p.src;
+      const d = p.dst;
+      const v4 = p.ipVersion === 4;
+      const hs = v4 ? mix(s[0], sp) : mix(mix(mix(mix(s[0], s[1]), s[2]), s[3]), sp);
+      const hd = v4 ? mix(d[0], dp) : mix(mix(mix(mix(d[0], d[1]), d[2]), d[3]), dp);
+      h = mix(mix((hs ^ hd) >>> 0, proto), (vo << 12) | vi) >>> 0;
+      const mask = this.mask;
+      const index = this.index;
+      const hashes = this.hash;
+      slot = -1;
+      for (let i = h & mask; ; i = (i + 1) & mask) {
+        const e = index[i];
+        if (e === 0) break;
+        if (hashes[e - 1] !== h) continue;
+        dir = this.keyDir(e - 1, p, proto, sp, dp, vo, vi);
+        if (dir >= 0) {
+          slot = e - 1;
           break;
         }
       }
-      i = (i + 1) & mask;
     }
     const flags = proto === 6 ? p.tcpFlags : 0;
     if (slot >= 0) {
@@ -206,6 +172,7 @@ export class FlowTable {
       this.isNew = true;
     }
     this.dir = dir;
+    this.recent = slot;
     if (ts > this.last[slot]) this.last[slot] = ts;
     if (dir === 0) {
       this.packetsFwd[slot]++;
@@ -308,6 +275,44 @@ export class FlowTable {
     return slot;
   }
 
+  /** Whether flow `c` has the packet's key: 0 in its direction, 1 reversed, -1 not this flow. */
+  private keyDir(c: number, p: DecodedPacket, proto: number, sp: number, dp: number, vo: number, vi: number): number {
+    if (this.proto[c] !== proto) return -1;
+    if (this.opts.vlanInKey !== false && (this.vlanOuter[c] !== vo || this.vlanInner[c] !== vi)) return -1;
+    const s = p.src;
+    const d = p.dst;
+    const A = this.addrA;
+    const B = this.addrB;
+    const k = c * 4;
+    if (
+      this.portA[c] === sp &&
+      this.portB[c] === dp &&
+      A[k] === s[0] &&
+      B[k] === d[0] &&
+      A[k + 1] === s[1] &&
+      B[k + 1] === d[1] &&
+      A[k + 2] === s[2] &&
+      B[k + 2] === d[2] &&
+      A[k + 3] === s[3] &&
+      B[k + 3] === d[3]
+    )
+      return 0;
+    if (
+      this.portA[c] === dp &&
+      this.portB[c] === sp &&
+      A[k] === d[0] &&
+      B[k] === s[0] &&
+      A[k + 1] === d[1] &&
+      B[k + 1] === s[1] &&
+      A[k + 2] === d[2] &&
+      B[k + 2] === s[2] &&
+      A[k + 3] === d[3] &&
+      B[k + 3] === s[3]
+    )
+      return 1;
+    return -1;
+  }
+
   private swapEnds(slot: number): void {
     const k = slot * 4;
     for (let i = 0; i < 4; i++) {
@@ -323,6 +328,7 @@ export class FlowTable {
   /** Reports the end and frees the slot. */
   end(slot: number, reason: EndReason): void {
     this.onEnd(slot, reason);
+    if (this.recent === slot) this.recent = -1;
     this.unlink(slot);
     this.removeFromIndex(slot);
     this.free[this.freeTop++] = slot;

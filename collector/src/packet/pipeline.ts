@@ -72,7 +72,8 @@ export class PacketPipeline {
   readonly flows: FlowTable;
   private events: EcsEvent[] = [];
   private readonly pkt = new DecodedPacket();
-  private readonly apps = new Map<number, FlowApp>();
+  /** Application state by flow slot: a dense array, cheaper per packet than a Map lookup. */
+  private readonly apps: (FlowApp | undefined)[] = [];
   private readonly campus: CampusMatcher;
   private readonly frags = new FragmentReassembler();
   private readonly parsers: AppParser[];
@@ -167,10 +168,10 @@ export class PacketPipeline {
     if (flows.isNew) this.counters.flows++;
     const proto = p.protocol;
     if (proto !== P_TCP && proto !== P_UDP) return;
-    let app = this.apps.get(slot);
+    let app = this.apps[slot];
     if (app?.session.handoff) {
       // The protocol changed mid-flow (HTTP CONNECT): detect afresh from this packet on.
-      this.apps.delete(slot);
+      this.apps[slot] = undefined;
       flows.appTries[slot] = 0;
       app = undefined;
     }
@@ -202,7 +203,8 @@ export class PacketPipeline {
         first: ts,
       };
       app.session = parser.create(transport, this.emitter(slot, app));
-      this.apps.set(slot, app);
+      while (this.apps.length <= slot) this.apps.push(undefined);
+      this.apps[slot] = app;
       return app;
     }
     return undefined;
@@ -357,9 +359,9 @@ export class PacketPipeline {
   }
 
   private flowEnded(slot: number, reason: EndReason): void {
-    const app = this.apps.get(slot);
+    const app = this.apps[slot];
     if (app && reason !== 'active_timeout') {
-      this.apps.delete(slot);
+      this.apps[slot] = undefined;
       try {
         for (const d of [0, 1] as Direction[])
           if (app.ooo[d].length && !app.session.done) this.skipGap(app, d, this.flows.last[slot]);

@@ -134,6 +134,25 @@ describe('flow table', () => {
     expect(ended.map((e) => e.a)).toEqual([2, 3, 1]);
   });
 
+  test('consecutive packets of one flow (the recent-flow shortcut) keep direction, VLAN and ends right', () => {
+    const { t, ended } = table();
+    const s = t.update(pkt(1, 2, 1000, 80, TCP.SYN), 0, 1);
+    expect(t.update(pkt(2, 1, 80, 1000, TCP.SYN | TCP.ACK), 1, 1)).toBe(s);
+    expect(t.dir).toBe(1);
+    expect(t.update(pkt(1, 2, 1000, 80, TCP.ACK), 2, 1)).toBe(s);
+    expect(t.dir).toBe(0);
+    // Same addresses and ports on another VLAN, or another protocol: other flows.
+    expect(t.update(pkt(1, 2, 1000, 80, TCP.ACK, 6, 7), 3, 1)).not.toBe(s);
+    expect(t.isNew).toBe(true);
+    expect(t.update(pkt(1, 2, 1000, 80, 0, 17), 4, 1)).not.toBe(s);
+    expect(t.isNew).toBe(true);
+    t.flush();
+    expect(ended.length).toBe(3);
+    const again = t.update(pkt(1, 2, 1000, 80, TCP.ACK), 5, 1);
+    expect(t.isNew).toBe(true);
+    expect([t.packetsFwd[again] + t.packetsRev[again], t.count]).toEqual([1, 1]);
+  });
+
   test('index stays consistent under growth and churn (compared with a Map model)', () => {
     const { t } = table({ maxFlows: 5000, idleTimeoutMs: 50 });
     const model = new Map<string, number>();
