@@ -7,6 +7,7 @@ import type { EventStore } from './types';
 export * from './types';
 export { EmbeddedStore } from './embedded';
 export type { ElasticStore, ElasticStoreOptions } from './elastic';
+export { fieldType, type FieldType } from './elastic-mappings';
 export { invalidReason, deepMerge, toEpochMs } from './validate';
 export * from './ip';
 
@@ -23,4 +24,3 @@ export async function openElasticStore(opts: ElasticStoreOptions): Promise<Elast
   await store.ping();
   return store;
 }
-export { fieldType, type FieldType } from './elastic-mappings';
