@@ -47,7 +47,10 @@ export function createContext(opts: GlobalOptions): Context {
   if (typeof opts.store === 'string') {
     const kind = opts.store === 'opensearch' ? 'elasticsearch' : opts.store;
     if (kind !== 'embedded' && kind !== 'elasticsearch') {
-      throw new EduError('EDU_ERR_USAGE', `--store must be embedded, elasticsearch or opensearch, not "${opts.store}" (a bare --store goes after the file names)`);
+      throw new EduError(
+        'EDU_ERR_USAGE',
+        `--store must be embedded, elasticsearch or opensearch, not "${opts.store}" (a bare --store goes after the file names)`,
+      );
     }
     config.store.kind = kind;
   }

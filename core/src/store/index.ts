@@ -13,7 +13,8 @@ export * from './ip';
 
 /** Opens the configured store. The elasticsearch module is loaded only when asked for. */
 export async function openStore(cfg: StoreConfig, dataDir: string): Promise<EventStore> {
-  if (cfg.kind === 'embedded') return new EmbeddedStore({ path: join(dataDir, 'events.db'), retentionDays: cfg.retentionDays });
+  if (cfg.kind === 'embedded')
+    return new EmbeddedStore({ path: join(dataDir, 'events.db'), retentionDays: cfg.retentionDays });
   return openElasticStore(cfg);
 }
 
