@@ -247,6 +247,7 @@ function valueExpr(f: TemplateField, at: number): string {
   if (f.def.type === 'uint' && f.len === 1) return `b[${pos}]`;
   if (f.def.type === 'uint' && f.len === 2) return `b.readUInt16BE(${pos})`;
   if (f.def.type === 'uint' && f.len === 4) return `b.readUInt32BE(${pos})`;
+  if (f.def.type === 'uint' && f.len === 8) return `b.readUInt32BE(${pos}) * 4294967296 + b.readUInt32BE(${pos} + 4)`;
   if (f.def.type === 'ip4' && f.len === 4) return `ip4(b, ${pos})`;
   return `rv(b, ${pos}, ${f.len}, ${JSON.stringify(f.def.type)}, ub)`;
 }

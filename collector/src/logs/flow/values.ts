@@ -1,5 +1,6 @@
 /** Reading typed values out of flow records. */
 import type { FieldType } from './fields';
+import { isoFromMs } from './time';
 
 export function readUint(buf: Buffer, off: number, len: number): number {
   switch (len) {
@@ -10,7 +11,8 @@ export function readUint(buf: Buffer, off: number, len: number): number {
     case 4:
       return buf.readUInt32BE(off);
     case 8:
-      return Number(buf.readBigUInt64BE(off));
+      // Same rounding as Number(readBigUInt64BE): hi * 2^32 is exact, one rounding on the sum.
+      return buf.readUInt32BE(off) * 4294967296 + buf.readUInt32BE(off + 4);
     default: {
       if (len <= 6) return buf.readUIntBE(off, len);
       let v = 0;
@@ -60,7 +62,7 @@ const NTP_EPOCH_OFFSET = 2208988800;
 export function ntpIso(buf: Buffer, off: number): string {
   const secs = buf.readUInt32BE(off) - NTP_EPOCH_OFFSET;
   const nanos = Math.floor((buf.readUInt32BE(off + 4) * 1e9) / 2 ** 32);
-  const iso = new Date(secs * 1000).toISOString();
+  const iso = isoFromMs(secs * 1000);
   return iso.slice(0, 20) + String(nanos).padStart(9, '0') + 'Z';
 }
 
@@ -82,7 +84,7 @@ export function readValue(buf: Buffer, off: number, len: number, type: FieldType
     case 'ntp':
       return len === 8 ? ntpIso(buf, off) : readUint(buf, off, len);
     case 'uptime':
-      return len <= 8 ? new Date(uptimeBase + readUint(buf, off, len)).toISOString() : undefined;
+      return len <= 8 ? isoFromMs(uptimeBase + readUint(buf, off, len)) : undefined;
     case 'appid': {
       if (len < 2) return `${buf[off] ?? 0}..0`;
       const engine = buf[off];

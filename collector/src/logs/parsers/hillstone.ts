@@ -13,7 +13,8 @@ export const hillstone: DeviceParser = {
   name: 'hillstone',
   vendor: 'Hillstone',
   product: 'StoneOS',
-  matches: (m) => /\w+@(FLOW|NET|SECURITY)\b/i.test(m) && TUPLE.test(m),
+  // The '@' test first: the unanchored \w+ is costly on every line content detection tries.
+  matches: (m) => m.includes('@') && /\w+@(FLOW|NET|SECURITY)\b/i.test(m) && TUPLE.test(m),
   parse(m): ParsedLog | undefined {
     const t = TUPLE.exec(m);
     if (!t) return undefined;

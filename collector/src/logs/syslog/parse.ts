@@ -4,6 +4,7 @@
  * missing hostname). RFC 3164 timestamps carry no year or zone: the year is taken
  * from the receive time and the zone from the source's configured offset.
  */
+import { isoFromMs } from '../flow/time';
 
 export interface SyslogMessage {
   priority?: number;
@@ -110,7 +111,8 @@ function parse5424(s: string, m: SyslogMessage): SyslogMessage {
     i = sp + 1;
   }
   const [ts, host, app, proc, msgid] = parts;
-  if (ts && ts !== '-' && !Number.isNaN(Date.parse(ts))) m.timestamp = new Date(ts).toISOString();
+  const tsMs = ts && ts !== '-' ? Date.parse(ts) : NaN;
+  if (!Number.isNaN(tsMs)) m.timestamp = isoFromMs(tsMs);
   m.hostname = host ? nil(host) : undefined;
   m.appname = app ? nil(app) : undefined;
   m.procid = proc ? nil(proc) : undefined;
@@ -166,7 +168,7 @@ function parse3164(s: string, m: SyslogMessage, opts: ParseOptions): SyslogMessa
       // A December message received in January belongs to last year.
       if (t - now > 7 * 86400_000)
         t = Date.UTC(year - 1, month, Number(b[2]), Number(b[3]), Number(b[4]), Number(b[5])) - offset;
-      m.timestamp = new Date(t).toISOString();
+      m.timestamp = isoFromMs(t);
       rest = rest.slice(b[0].length);
     } else b = null;
   }
@@ -174,7 +176,7 @@ function parse3164(s: string, m: SyslogMessage, opts: ParseOptions): SyslogMessa
     const iso = ISO_TS.exec(rest);
     if (iso) {
       m.format = 'rfc3164';
-      m.timestamp = new Date(iso[1]).toISOString();
+      m.timestamp = isoFromMs(Date.parse(iso[1]));
       rest = rest.slice(iso[0].length);
     }
   }

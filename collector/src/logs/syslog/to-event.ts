@@ -4,8 +4,9 @@
  * no parser recognises stays a generic syslog event. The id is a hash of the source
  * and the raw line, so a line sent again (retry, replay) is stored once.
  */
-import { deepMerge, eventId, type EcsEvent, type LogEvent, type Observer, type Organization } from '@edusentry/core';
+import { type EcsEvent, type LogEvent, type Observer, type Organization } from '@edusentry/core';
 import type { Attribution } from '../attribution';
+import { stringEventId } from '../event-id';
 import { parseDeviceLine, type ParserSelection } from '../parsers';
 import { FACILITIES, parseSyslog, SEVERITIES, type ParseOptions } from './parse';
 
@@ -30,7 +31,7 @@ export function lineToEvent(raw: string, source: string, receivedMs: number, o: 
   const ev: LogEvent = {
     '@timestamp': m.timestamp ?? new Date(receivedMs).toISOString(),
     event: {
-      id: eventId(`syslog:${source}`, raw),
+      id: stringEventId(`syslog:${source}`, raw),
       kind: 'event',
       dataset: 'syslog',
       module: 'syslog',
@@ -62,7 +63,7 @@ export function lineToEvent(raw: string, source: string, receivedMs: number, o: 
   } else if (o.input) ev.log = { file: { path: o.input } };
   const { parser, parsed } = parseDeviceLine(m.message, source, m.appname, o);
   if (parser && parsed) {
-    const merged = deepMerge(ev as unknown as Record<string, unknown>, parsed.fields) as unknown as LogEvent;
+    const merged = mergeFields(ev as unknown as Record<string, unknown>, parsed.fields) as unknown as LogEvent;
     merged.event.id = ev.event.id;
     merged.event.dataset = 'syslog';
     merged.event.module = parser.name;
@@ -72,6 +73,40 @@ export function lineToEvent(raw: string, source: string, receivedMs: number, o: 
     return merged;
   }
   return ev;
+}
+
+/**
+ * core's deepMerge specialised for this one use: it copied the whole event at every
+ * level (Object.entries and spreads), the largest single cost of syslog parsing. The
+ * event and its first-level objects were built by lineToEvent for this line, so they
+ * are merged into in place; `organization` and anything deeper may be shared (options,
+ * parser constants) and are copied before being written, as deepMerge would.
+ */
+function mergeFields(ev: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  for (const k in patch) {
+    const v = patch[k];
+    const cur = ev[k];
+    if (isPlainObject(v) && isPlainObject(cur)) ev[k] = k === 'organization' ? mergeCopy(cur, v) : mergeInPlace(cur, v);
+    else ev[k] = v;
+  }
+  return ev;
+}
+
+function mergeInPlace(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  for (const k in patch) {
+    const v = patch[k];
+    const cur = target[k];
+    target[k] = isPlainObject(v) && isPlainObject(cur) ? mergeCopy(cur, v) : v;
+  }
+  return target;
+}
+
+function mergeCopy(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  return mergeInPlace({ ...base }, patch);
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
 }
 
 /** Observer for a syslog sender (the device), merged over the collector's own. */
