@@ -12,7 +12,11 @@ const groups = new Map<string, string[]>();
 for (const c of loadCrsCases()) {
   const hits = set
     .match(c.event)
-    .filter((r) => r.rule.logsource.category === 'webserver' || r.rule.logsource.category === 'proxy');
+    .filter(
+      (r) =>
+        (r.rule.logsource.category === 'webserver' || r.rule.logsource.category === 'proxy') &&
+        r.rule.meta.level !== 'informational',
+    );
   const bad = want === 'fn' ? c.attack && hits.length === 0 : !c.attack && hits.length > 0;
   if (!bad || c.where === 'header') continue;
   const e = c.event as any;
