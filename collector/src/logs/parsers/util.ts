@@ -40,15 +40,21 @@ export function transport(v: string | undefined): string | undefined {
 
 /** Drops undefined members so events stay small and comparable. */
 export function compact<T extends Record<string, unknown>>(o: T): T {
-  for (const k of Object.keys(o)) {
+  // for..in without key arrays: this runs on every parsed line (parsers build plain objects).
+  for (const k in o) {
     const v = o[k];
     if (v === undefined) delete o[k];
     else if (v && typeof v === 'object' && !Array.isArray(v)) {
       compact(v as Record<string, unknown>);
-      if (!Object.keys(v as object).length) delete o[k];
+      if (isEmpty(v)) delete o[k];
     }
   }
   return o;
+}
+
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
 }
 
 export interface Tuple {

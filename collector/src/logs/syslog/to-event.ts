@@ -28,20 +28,20 @@ export function lineToEvent(raw: string, source: string, receivedMs: number, o: 
     ? { message: raw.replace(/\r?\n$/, ''), format: 'raw' as const }
     : parseSyslog(raw, { now: receivedMs, tzOffsetMinutes: tz });
   const m = s as ReturnType<typeof parseSyslog>;
+  const event: LogEvent['event'] = {
+    id: stringEventId(`syslog:${source}`, raw),
+    kind: 'event',
+    dataset: 'syslog',
+    module: 'syslog',
+  };
+  if (raw && raw.length <= 8192) event.original = raw;
   const ev: LogEvent = {
     '@timestamp': m.timestamp ?? new Date(receivedMs).toISOString(),
-    event: {
-      id: stringEventId(`syslog:${source}`, raw),
-      kind: 'event',
-      dataset: 'syslog',
-      module: 'syslog',
-      original: raw.length <= 8192 ? raw : undefined,
-    },
+    event,
     message: m.message,
     observer: { ...o.observer },
-    ...(o.organization ? { organization: o.organization } : {}),
   };
-  if (!ev.event.original) delete ev.event.original;
+  if (o.organization) ev.organization = o.organization;
   if (!o.plain) {
     const sys: NonNullable<NonNullable<LogEvent['log']>['syslog']> = {};
     if (m.priority !== undefined) {
