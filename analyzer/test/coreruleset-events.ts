@@ -16,6 +16,12 @@ export interface CrsCase {
   attack: boolean;
   /** The payload reaches a field an access log carries (URI, user agent, referrer, body). */
   where: 'uri' | 'body' | 'header';
+  /**
+   * A no_expect_ids request whose CRS description says it is legitimate traffic ("Negative
+   * test", "false positive", "valid", "benign", "legit"); the others may be attacks aimed at a
+   * sibling rule, so only these give a false-positive rate that is not an upper bound.
+   */
+  labelledBenign: boolean;
   event: Record<string, unknown>;
 }
 
@@ -58,13 +64,17 @@ export function loadCrsCases(): CrsCase[] {
             user_agent: headers['user-agent'] !== undefined ? { original: headers['user-agent'] } : undefined,
           };
           const where = req.body ? 'body' : /[?&=%'"<>(]/.test(req.uri) ? 'uri' : 'header';
-          out.push({ id, family: family.slice(8, 11), attack, where, event });
+          const labelledBenign = !attack && BENIGN_DESC.test(String(t.desc ?? ''));
+          out.push({ id, family: family.slice(8, 11), attack, where, labelledBenign, event });
         });
       }
     }
   }
   return out;
 }
+
+const BENIGN_DESC =
+  /negative test|false.?positive|\bFP\b|legit|benign|should not|must not|not (?:be )?(?:an? )?(?:attack|match)/i;
 
 function lower(h: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(Object.entries(h ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
