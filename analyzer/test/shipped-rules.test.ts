@@ -1,4 +1,5 @@
 /** The campus rules we ship fire on the events they describe, and stay quiet on normal traffic. */
+import { lineToEvent } from '@edusentry/collector';
 import { analyzerConfigSchema, Detector, openRuleSet } from '../src';
 
 const set = openRuleSet(analyzerConfigSchema.parse({}));
@@ -81,5 +82,25 @@ describe('shipped campus rules', () => {
     ).toContain('DNS Tunnelling Query Name');
     expect(names(d.process(dns('xmr.pool.minexmr.com')))).toContain('Mining Pool DNS Lookup');
     expect(d.process(dns('www.moe.gov.cn'))).toEqual([]);
+  });
+  it('web SQLi/XSS rules fire on nginx access-log lines as the collector parses them (raw, percent-encoded target)', () => {
+    const line = (target: string) =>
+      `203.0.113.50 - - [01/Mar/2026:10:00:00 +0800] "GET ${target} HTTP/1.1" 200 512 "-" "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/126.0"`;
+    const webAlerts = (target: string) => {
+      const e = lineToEvent(line(target), '10.0.0.80', Date.UTC(2026, 2, 1), { plain: true }) as unknown as Record<
+        string,
+        unknown
+      >;
+      return set
+        .match(e)
+        .map((r) => r.rule.meta.title)
+        .filter((t) => /SQL Injection In Web|Cross-Site Scripting In Web/.test(t));
+    };
+    expect(webAlerts('/news.php?id=12%20OR%20(7319%3D7319)')).toEqual(['SQL Injection In Web Request']);
+    expect(webAlerts("/item?id=1'%20UNION%20ALL%20SELECT%20NULL,NULL--")).toEqual(['SQL Injection In Web Request']);
+    expect(webAlerts('/q?x=%22%20onmouseover%3Dalert(1)%20x%3D%22')).toEqual(['Cross-Site Scripting In Web Request']);
+    expect(webAlerts('/q?x=self%5B%22alert%22%5D(1)')).toEqual(['Cross-Site Scripting In Web Request']);
+    expect(webAlerts('/news.php?id=12&page=2&sort=date')).toEqual([]);
+    expect(webAlerts('/search?q=what+to+do+if+(it)+rains')).toEqual([]);
   });
 });
