@@ -48,17 +48,14 @@ describe('vendor pipelines', () => {
     expect(titles(line('deny'))).not.toContain('Cleartext Protocol Usage');
   });
 
-  it('maps FortiOS field names of a product rule onto the parsed FortiGate event', () => {
-    const rule = set.rules.find((r) => r.rule.meta.title === 'FortiGate - New Local User Created');
-    expect(rule).toBeDefined();
-    const event = parsed(
-      'date=2026-01-01 time=10:00:00 devname="FGT1" logid="0100044547" type="event" subtype="system" level="information" user="admin" action="Add" cfgpath="user.local" cfgobj="mallory"',
-    );
-    expect(event).toMatchObject({ event: { module: 'fortigate', action: 'Add' } });
-    // the parser keeps action but not cfgpath yet (see 35-vendor-firewalls.yml): with the
-    // field present under the Elastic name the rule fires, without it it cannot
-    expect(set.match(event).map((r) => r.rule.meta.title)).not.toContain(rule!.rule.meta.title);
-    const withCfg = { ...event, fortinet: { firewall: { cfgpath: 'user.local' } } };
-    expect(set.match(withCfg).map((r) => r.rule.meta.title)).toContain(rule!.rule.meta.title);
+  it('fires a SigmaHQ FortiGate config-change rule on the parsed FortiOS event log line, not on another change', () => {
+    const line = (cfgpath: string) =>
+      `date=2026-01-01 time=10:00:00 devname="FGT1" logid="0100044547" type="event" subtype="system" level="information" user="admin" action="Add" cfgpath="${cfgpath}" cfgobj="mallory" msg="Add ${cfgpath} mallory"`;
+    expect(parsed(line('user.local'))).toMatchObject({
+      event: { module: 'fortigate', action: 'Add' },
+      fortinet: { firewall: { cfgpath: 'user.local', cfgobj: 'mallory' } },
+    });
+    expect(titles(line('user.local'))).toContain('FortiGate - New Local User Created');
+    expect(titles(line('firewall.address'))).not.toContain('FortiGate - New Local User Created');
   });
 });

@@ -27,6 +27,11 @@ export const fortigate: DeviceParser = {
         user: kv.user ? { name: kv.user } : undefined,
         rule: kv.policyid ? { id: kv.policyid, name: kv.policyname } : undefined,
         url: kv.hostname || kv.url ? { domain: kv.hostname, original: kv.url } : undefined,
+        // configuration-change events (type=event subtype=system): what was changed, under
+        // Elastic's fortinet integration names, for the SigmaHQ FortiGate rules
+        fortinet: kv.cfgpath
+          ? { firewall: { cfgpath: kv.cfgpath, cfgattr: kv.cfgattr, cfgobj: kv.cfgobj } }
+          : undefined,
       }),
     };
   },
