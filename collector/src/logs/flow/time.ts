@@ -1,46 +1,46 @@
 /**
  * ISO 8601 text ↔ epoch ms for flow timestamps, without a Date per call: every flow
  * carries two or three times and Date's formatting and parsing were a visible share
- * of decoding. Output is exactly Date#toISOString's; the day part is cached since
- * flows of one export are nearly always of one day.
+ * of decoding. Output is exactly Date#toISOString's; day and second texts come from
+ * small caches since the times of one export cluster within seconds of each other.
  */
 const DAY_MS = 86_400_000;
-let cachedDay = NaN;
-let cachedPrefix = '';
+const dayOf = new Float64Array(8).fill(-1);
+const dayText: string[] = new Array<string>(8).fill('');
 
-function pad2(n: number): string {
-  return n < 10 ? '0' + n : String(n);
-}
+/** "00".."59" and "000".."999", so formatting is table look-ups and small-integer arithmetic. */
+const PAD2 = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 
 /** Same text as new Date(ms).toISOString() (throws the same RangeError for invalid times). */
 export function isoFromMs(ms: number): string {
   const t = Math.trunc(ms);
   if (!(t >= 0 && t < 253402300800000)) return new Date(ms).toISOString(); // outside 1970..9999: Date's own rules
   const day = Math.floor(t / DAY_MS);
-  if (day !== cachedDay) {
-    cachedPrefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
-    cachedDay = day;
+  // Day text from a small cache too (flows that straddle midnight alternate between two days).
+  const daySlot = day & 7;
+  if (dayOf[daySlot] !== day) {
+    dayText[daySlot] = new Date(day * DAY_MS).toISOString().slice(0, 11);
+    dayOf[daySlot] = day;
   }
-  let r = t - day * DAY_MS;
-  const msPart = r % 1000;
-  r = (r - msPart) / 1000;
-  const s = r % 60;
-  r = (r - s) / 60;
-  const m = r % 60;
-  const h = (r - m) / 60;
-  return (
-    cachedPrefix +
-    pad2(h) +
-    ':' +
-    pad2(m) +
-    ':' +
-    pad2(s) +
-    '.' +
-    (msPart < 10 ? '00' : msPart < 100 ? '0' : '') +
-    msPart +
-    'Z'
-  );
+  const dayPrefix = dayText[daySlot];
+  // Milliseconds into the day fit 32 bits: integer ops, not floating-point modulus.
+  const r = (t - day * DAY_MS) | 0;
+  const secs = (r / 1000) | 0;
+  // Text up to the second, from a small cache: a flow's times cluster within seconds.
+  const slot = secs & 63;
+  let upToSecond = secondText[slot];
+  if (secondOf[slot] !== t - (r - secs * 1000)) {
+    const mins = (secs / 60) | 0;
+    const h = (mins / 60) | 0;
+    upToSecond = dayPrefix + PAD2[h] + ':' + PAD2[mins - h * 60] + ':' + PAD2[secs - mins * 60] + '.';
+    secondText[slot] = upToSecond;
+    secondOf[slot] = t - (r - secs * 1000);
+  }
+  return upToSecond + PAD3[r - secs * 1000] + 'Z';
 }
+const secondOf = new Float64Array(64).fill(-1);
+const secondText: string[] = new Array<string>(64).fill('');
 
 let parsedPrefix = '';
 let parsedDayMs = NaN;
@@ -59,8 +59,8 @@ export function msFromIso(s: string): number {
     s[19] !== '.'
   )
     return Date.parse(s);
-  const prefix = s.slice(0, 10);
-  if (prefix !== parsedPrefix) {
+  if (!parsedPrefix || !s.startsWith(parsedPrefix)) {
+    const prefix = s.slice(0, 10);
     const day = Date.parse(prefix + 'T00:00:00.000Z');
     if (Number.isNaN(day)) return Date.parse(s);
     parsedPrefix = prefix;
