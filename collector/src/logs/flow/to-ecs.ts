@@ -6,7 +6,7 @@
 import { type EcsEvent, type FlowEvent, type Observer, type Organization } from '@edusentry/core';
 import { communityId, communityIdBytes } from '../../packet';
 import { stringEventId } from '../event-id';
-import { isoFromMs, msFromIso } from './time';
+import { isoFromMs, msFromIso } from '../time';
 import type { FlowRecord } from './types';
 
 export interface FlowEcsOptions {

@@ -1,6 +1,6 @@
 /** Reading typed values out of flow records. */
 import type { FieldType } from './fields';
-import { isoFromMs } from './time';
+import { isoFromMs } from '../time';
 
 export function readUint(buf: Buffer, off: number, len: number): number {
   switch (len) {

@@ -4,6 +4,7 @@
  * Sets url.*, http.*, user_agent.original and source.ip so the web-attack Sigma
  * rules can match.
  */
+import { isoFromMs } from '../time';
 import type { DeviceParser, ParsedLog } from './types';
 import { compact, ip, int } from './util';
 
@@ -29,7 +30,7 @@ export function clfTime(s: string): string | undefined {
   const m = /^(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-]\d{2})(\d{2})$/.exec(s);
   if (!m || !MONTHS[m[2]]) return undefined;
   const t = Date.parse(`${m[3]}-${MONTHS[m[2]]}-${m[1]}T${m[4]}:${m[5]}:${m[6]}${m[7]}:${m[8]}`);
-  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+  return Number.isNaN(t) ? undefined : isoFromMs(t);
 }
 
 function accessLog(name: string, product: string): DeviceParser {

@@ -4,7 +4,7 @@
  * missing hostname). RFC 3164 timestamps carry no year or zone: the year is taken
  * from the receive time and the zone from the source's configured offset.
  */
-import { isoFromMs } from '../flow/time';
+import { isoFromMs } from '../time';
 
 export interface SyslogMessage {
   priority?: number;
@@ -134,11 +134,17 @@ function parse5424(s: string, m: SyslogMessage): SyslogMessage {
         if (eq < 0) break;
         const name = s.slice(i, eq);
         i = eq + 2;
+        // Copied in runs between escapes (not a char at a time): \" \\ \] keep the escaped char.
         let value = '';
+        let from = i;
         while (i < s.length && s[i] !== '"') {
-          if (s[i] === '\\' && (s[i + 1] === '"' || s[i + 1] === '\\' || s[i + 1] === ']')) i++;
-          value += s[i++];
+          if (s[i] === '\\' && (s[i + 1] === '"' || s[i + 1] === '\\' || s[i + 1] === ']')) {
+            value += s.slice(from, i);
+            from = i + 1;
+            i += 2;
+          } else i++;
         }
+        value += s.slice(from, i);
         i++; // closing quote
         params[name] = value;
       }

@@ -7,6 +7,7 @@
 import { type EcsEvent, type LogEvent, type Observer, type Organization } from '@edusentry/core';
 import type { Attribution } from '../attribution';
 import { stringEventId } from '../event-id';
+import { isoFromMs } from '../time';
 import { parseDeviceLine, type ParserSelection } from '../parsers';
 import { FACILITIES, parseSyslog, SEVERITIES, type ParseOptions } from './parse';
 
@@ -36,7 +37,7 @@ export function lineToEvent(raw: string, source: string, receivedMs: number, o: 
   };
   if (raw && raw.length <= 8192) event.original = raw;
   const ev: LogEvent = {
-    '@timestamp': m.timestamp ?? new Date(receivedMs).toISOString(),
+    '@timestamp': m.timestamp ?? isoFromMs(receivedMs),
     event,
     message: m.message,
     observer: { ...o.observer },

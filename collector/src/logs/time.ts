@@ -1,5 +1,5 @@
 /**
- * ISO 8601 text ↔ epoch ms for flow timestamps, without a Date per call: every flow
+ * ISO 8601 text ↔ epoch ms for flow and log timestamps, without a Date per call: every flow
  * carries two or three times and Date's formatting and parsing were a visible share
  * of decoding. Output is exactly Date#toISOString's; day and second texts come from
  * small caches since the times of one export cluster within seconds of each other.
