@@ -45,7 +45,6 @@ const secondText: string[] = new Array<string>(64).fill('');
 let parsedPrefix = '';
 let parsedDayMs = NaN;
 
-const DIGITS_AT = [11, 12, 14, 15, 17, 18, 20, 21, 22];
 const digit = (s: string, i: number): number => s.charCodeAt(i) - 48;
 
 /** Same value as Date.parse(s) for any s; fast for the "YYYY-MM-DDTHH:MM:SS.sssZ" form. */
@@ -66,13 +65,22 @@ export function msFromIso(s: string): number {
     parsedPrefix = prefix;
     parsedDayMs = day;
   }
-  for (const i of DIGITS_AT) {
-    const d = digit(s, i);
-    if (d < 0 || d > 9) return Date.parse(s);
-  }
-  const h = digit(s, 11) * 10 + digit(s, 12);
-  const m = digit(s, 14) * 10 + digit(s, 15);
-  const sec = digit(s, 17) * 10 + digit(s, 18);
+  const h1 = digit(s, 11);
+  const h0 = digit(s, 12);
+  const m1 = digit(s, 14);
+  const m0 = digit(s, 15);
+  const s1 = digit(s, 17);
+  const s0 = digit(s, 18);
+  const f2 = digit(s, 20);
+  const f1 = digit(s, 21);
+  const f0 = digit(s, 22);
+  // Unsigned compare: a non-digit (below '0' too) is > 9.
+  if (h1 >>> 0 > 9 || h0 >>> 0 > 9 || m1 >>> 0 > 9 || m0 >>> 0 > 9 || s1 >>> 0 > 9 || s0 >>> 0 > 9)
+    return Date.parse(s);
+  if (f2 >>> 0 > 9 || f1 >>> 0 > 9 || f0 >>> 0 > 9) return Date.parse(s);
+  const h = h1 * 10 + h0;
+  const m = m1 * 10 + m0;
+  const sec = s1 * 10 + s0;
   if (h > 23 || m > 59 || sec > 59) return Date.parse(s);
-  return parsedDayMs + ((h * 60 + m) * 60 + sec) * 1000 + digit(s, 20) * 100 + digit(s, 21) * 10 + digit(s, 22);
+  return parsedDayMs + ((h * 60 + m) * 60 + sec) * 1000 + f2 * 100 + f1 * 10 + f0;
 }
