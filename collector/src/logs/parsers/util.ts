@@ -7,7 +7,13 @@ export function keyValues(
   re = /([\w.\-()\u4e00-\u9fa5]+)\s*[=:]\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,;"]*))/g,
 ): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const m of s.matchAll(re)) out[m[1]] = m[2] ?? m[3] ?? '';
+  // exec on the (global) pattern itself: matchAll's iterator and regex clone cost per line.
+  if (!re.global) throw new TypeError('keyValues needs a global (/g) pattern');
+  re.lastIndex = 0;
+  for (let m = re.exec(s); m; m = re.exec(s)) {
+    out[m[1]] = m[2] ?? m[3] ?? '';
+    if (m[0] === '') re.lastIndex++;
+  }
   return out;
 }
 
