@@ -11,21 +11,12 @@
  *   lower CPU cost scores higher, and drops (counted) do not inflate anything.
  * goflow2 is built with `go install` into bench/.cache/go on first use.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { createServer } from 'node:net';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FlowDecoder, flowsToEcs } from '@edusentry/collector';
+import { countLines, cpuSeconds, freePort, settle, stopChild } from './peer-process';
 
 const ROOT = join(__dirname, '../..');
 const CACHE = join(__dirname, '../.cache/go');
@@ -161,22 +152,6 @@ function inProcess(stream: Buffer[], rounds: number): { flows: number; seconds: 
   return { flows, seconds: (used.user + used.system) / 1e6 };
 }
 
-function cpuSeconds(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const cols = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  const tick = 100; // USER_HZ on Linux
-  return (Number(cols[11]) + Number(cols[12])) / tick;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /** Sends the datagrams from a separate process at `rate` per second. */
 function replay(file: string, port: number, rate: number): void {
   const script = `
@@ -207,35 +182,11 @@ function writeStreamFile(stream: Buffer[], file: string): void {
   writeFileSync(file, Buffer.concat(parts));
 }
 
-async function settle(count: () => number, limitMs = 60000): Promise<number> {
-  // Done when the count stops moving for a second (or the limit passes).
-  let last = -1;
-  let still = 0;
-  const deadline = Date.now() + limitMs;
-  while (Date.now() < deadline) {
-    const n = count();
-    if (n === last && n > 0) {
-      if (++still >= 10) return n;
-    } else still = 0;
-    last = n;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return count();
-}
-
 interface PeerResult {
   name: string;
   flows: number;
   cpu: number;
   note?: string;
-}
-
-function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  return new Promise((r) => {
-    if (child.exitCode !== null || child.signalCode !== null) return r();
-    child.once('exit', () => r());
-    child.kill(signal);
-  });
 }
 
 async function ours(p: Proto, file: string, rate: number, dir: string): Promise<PeerResult> {
@@ -267,7 +218,7 @@ async function ours(p: Proto, file: string, rate: number, dir: string): Promise<
   // The listener reports its counters at exit; let it drain the socket buffer first.
   await settle(() => Math.round(cpuSeconds(child.pid!) * 100));
   const cpu = cpuSeconds(child.pid!) - cpu0;
-  await stop(child);
+  await stopChild(child);
   const counters = JSON.parse(err.trim().split('\n').pop()!).counters as Record<string, number>;
   const name = p === 'ipfix' ? 'ipfix' : 'netflow';
   return {
@@ -330,15 +281,8 @@ async function goflow2(p: Proto, file: string, rate: number, dir: string): Promi
   const lines = () => (existsSync(out) ? countLines(out) : 0);
   const flows = await settle(lines);
   const cpu = cpuSeconds(child.pid!) - cpu0;
-  await stop(child);
+  await stopChild(child);
   return { name: 'goflow2 (GOMAXPROCS=1)', flows, cpu };
-}
-
-function countLines(file: string): number {
-  const b = readFileSync(file);
-  let n = 0;
-  for (let i = 0; i < b.length; i++) if (b[i] === 10) n++;
-  return n;
 }
 
 async function nfcapd(file: string, rate: number, dir: string): Promise<PeerResult> {
@@ -361,7 +305,7 @@ async function nfcapd(file: string, rate: number, dir: string): Promise<PeerResu
   // nfcapd keeps no live count we can read; its CPU settles when it has read everything.
   await settle(() => Math.round(cpuSeconds(child.pid!) * 100));
   const cpu = cpuSeconds(child.pid!) - cpu0;
-  await stop(child);
+  await stopChild(child);
   const files = readdirSync(flowdir).filter((f) => f.startsWith('nfcapd.') && statSync(join(flowdir, f)).size > 0);
   let flows = 0;
   for (const f of files) {

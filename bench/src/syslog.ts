@@ -10,12 +10,12 @@
  * The input mixes RFC 5424 with structured data, RFC 3164 from a Huawei USG
  * firewall, Linux iptables, nginx access logs and a web-portal login line.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Attribution, lineToEvent } from '@edusentry/collector';
+import { countLines, cpuSeconds, freePort, settle, stopChild } from './peer-process';
 
 const ROOT = join(__dirname, '../..');
 
@@ -54,21 +54,6 @@ export function syslogLines(n: number): string[] {
   return out;
 }
 
-function cpuSeconds(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const cols = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return (Number(cols[11]) + Number(cols[12])) / 100;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /** Streams the file over one TCP connection from a separate process (TCP backpressure: nothing is dropped). */
 function sendFile(file: string, port: number): void {
   const script = `
@@ -76,29 +61,6 @@ function sendFile(file: string, port: number): void {
       require('node:fs').createReadStream(process.argv[1], { highWaterMark: 1 << 20 }).pipe(s);
     });`;
   execFileSync(process.execPath, ['-e', script, file, String(port)], { stdio: 'inherit' });
-}
-
-async function settle(count: () => number, limitMs = 300000): Promise<number> {
-  let last = -1;
-  let still = 0;
-  const deadline = Date.now() + limitMs;
-  while (Date.now() < deadline) {
-    const n = count();
-    if (n === last && n > 0) {
-      if (++still >= 10) return n;
-    } else still = 0;
-    last = n;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return count();
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((r) => {
-    if (child.exitCode !== null || child.signalCode !== null) return r();
-    child.once('exit', () => r());
-    child.kill('SIGTERM');
-  });
 }
 
 interface Row {
@@ -147,9 +109,9 @@ async function ours(file: string, dir: string): Promise<Row> {
   await settle(() => (/listening/.test(err) ? 1 : 0), 60000);
   const cpu0 = cpuSeconds(child.pid!);
   sendFile(file, port);
-  await settle(() => Math.round(cpuSeconds(child.pid!) * 100));
+  await settle(() => Math.round(cpuSeconds(child.pid!) * 100), 300_000);
   const cpu = cpuSeconds(child.pid!) - cpu0;
-  await stop(child);
+  await stopChild(child);
   const counters = JSON.parse(err.trim().split('\n').pop()!).counters as Record<string, number>;
   return { name: 'edusentry collect listen (NDJSON out)', messages: counters['syslog-tcp.received'], cpu };
 }
@@ -175,17 +137,10 @@ async function rsyslog(file: string, dir: string): Promise<Row> {
   const cpu0 = cpuSeconds(child.pid!);
   sendFile(file, port);
   const lines = () => (existsSync(out) ? countLines(out) : 0);
-  const n = await settle(lines);
+  const n = await settle(lines, 300_000);
   const cpu = cpuSeconds(child.pid!) - cpu0;
-  await stop(child);
+  await stopChild(child);
   return { name: 'rsyslog 8 (imtcp → omfile)', messages: n, cpu };
-}
-
-function countLines(file: string): number {
-  const b = readFileSync(file);
-  let n = 0;
-  for (let i = 0; i < b.length; i++) if (b[i] === 10) n++;
-  return n;
 }
 
 export async function run(args: string[]): Promise<void> {
