@@ -77,11 +77,14 @@ start_node() {
   setsid nohup java -Xms256m -Xmx"$HEAP" -XX:+UseG1GC -Djava.awt.headless=true -Dfile.encoding=UTF-8 \
     -cp "$cp" "$NODE_DIR/EduNode.java" -basePath "$RUN/base" -numOfNode 1 -baseHttpPort "$NODE_BASE_PORT" \
     -clusterName "edusentry-$NODE_NAME" -printOnFailure >>"$LOG" 2>&1 </dev/null &
-  echo $! >"$PID_FILE"
+  local pid=$!
+  echo "$pid" >"$PID_FILE"
 
+  # kill -0, not running(): until the fork has exec'd java, the child's command line is
+  # still this script's, so a command-line check here would report a live JVM as dead.
   local deadline=$((SECONDS + WAIT_S)) port="" url=""
   while [ $SECONDS -lt $deadline ]; do
-    running || fail_start "the JVM exited during start"
+    kill -0 "$pid" 2>/dev/null || fail_start "the JVM exited during start"
     [ -z "$port" ] && port=$(http_port)
     if [ -n "$port" ]; then
       url="http://127.0.0.1:$port"
