@@ -1,38 +1,25 @@
 /** `edusentry collect pcap <files...> [--ndjson | --store]`: captures → flows and DNS/HTTP/TLS/SSH events. */
 import { resolve } from 'node:path';
 import { EduError, type EcsEvent } from '@edusentry/core';
-import {
-  createShipper,
-  formatSummary,
-  NdjsonSink,
-  PacketPipeline,
-  ProgressLine,
-  readCaptureFile,
-  type EventSink,
-} from '@edusentry/collector';
+import { formatSummary, PacketPipeline, ProgressLine, readCaptureFile, type EventSink } from '@edusentry/collector';
 import type { Command } from 'commander';
 import { leaf, parent } from '../command';
 import type { Context } from '../context';
+import { openSink } from './collect-listen';
 
 interface Opts {
   ndjson?: boolean;
   store?: string | boolean;
 }
 
-/** The sink chosen by --ndjson / --store (NDJSON when neither is given). */
+/**
+ * The sink chosen by --ndjson / --store (NDJSON when neither is given). The store is
+ * opened on first write and again after a failure, as for every collect command: a
+ * capture is read and spooled while the store is down, and shipped once it answers.
+ */
 export async function packetSink(ctx: Context, opts: Opts): Promise<EventSink> {
   if (opts.ndjson && opts.store) throw new EduError('EDU_ERR_USAGE', 'give either --ndjson or --store, not both');
-  if (opts.store) {
-    // Through the shipper: batches, retries, and the disk spool when the store is down.
-    return createShipper(await ctx.store(), {
-      ...ctx.config.collector.shipper,
-      dataDir: ctx.dataDir,
-      observer: ctx.config.observer,
-      organization: ctx.config.organization,
-      log: ctx.log,
-    });
-  }
-  return new NdjsonSink(process.stdout);
+  return openSink(ctx, Boolean(opts.store));
 }
 
 const FINISH_BATCH = 2000;

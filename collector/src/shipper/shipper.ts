@@ -148,7 +148,9 @@ class StoreShipper implements Shipper {
     this.closed = true;
     for (const t of [this.flushTimer, this.drainTimer, this.heartbeatTimer]) if (t) clearInterval(t);
     await this.flush();
-    await this.exclusive(() => this.drainNow(1));
+    // Empty the spool while the store accepts (drainNow stops at the first failure): a
+    // one-shot command (collect pcap) must not exit leaving events behind a store that is up.
+    await this.exclusive(() => this.drainNow(Infinity));
     this.spool.close();
   }
 
