@@ -3,7 +3,7 @@
  * decoding to ECS, flows per second on one core, side by side with goflow2 and
  * nfdump's nfcapd on the same datagrams replayed over loopback.
  *
- * - in-process: FlowDecoder + flowsToEcs in a loop on one thread (the hot path alone).
+ * - in-process: FlowDecoder.decodeToEcs in a loop on one thread (the receivers' hot path alone).
  * - over loopback: the same datagrams sent by a separate process, paced, to
  *   `edusentry collect listen --netflow/--ipfix PORT --ndjson`, goflow2 (JSON to a
  *   file) and nfcapd (binary files). Each receiver's figure is flows it processed per
@@ -15,7 +15,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FlowDecoder, flowsToEcs } from '@edusentry/collector';
+import { FlowDecoder } from '@edusentry/collector';
 import { countLines, cpuSeconds, freePort, settle, stopChild } from './peer-process';
 
 const ROOT = join(__dirname, '../..');
@@ -146,7 +146,7 @@ function inProcess(stream: Buffer[], rounds: number): { flows: number; seconds: 
   const start = process.cpuUsage();
   for (let r = 0; r < rounds; r++) {
     const decoder = new FlowDecoder();
-    for (const d of stream) flows += flowsToEcs(decoder.decode(d, '192.0.2.1'), { observer: { id: 'c1' } }).length;
+    for (const d of stream) flows += decoder.decodeToEcs(d, '192.0.2.1', { observer: { id: 'c1' } }).length;
   }
   const used = process.cpuUsage(start);
   return { flows, seconds: (used.user + used.system) / 1e6 };

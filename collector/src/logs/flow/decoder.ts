@@ -7,7 +7,9 @@ import { Ipfix } from './ipfix';
 import { Netflow5 } from './netflow5';
 import { Netflow9 } from './netflow9';
 import { Sflow } from './sflow';
+import type { EcsEvent } from '@edusentry/core';
 import { TemplateCache, type TemplateOptions } from './templates';
+import { flowToEcs, type FlowEcsOptions } from './to-ecs';
 import type { FlowCounters, FlowProtocol, FlowRecord } from './types';
 
 export interface FlowDecoderOptions extends Partial<TemplateOptions> {
@@ -63,6 +65,27 @@ export class FlowDecoder {
         this.opts.onError?.(e, exporter);
       }
       void before;
+    }
+    return out;
+  }
+
+  /**
+   * decode() then flowsToEcs(), as one step with the same events in the same order:
+   * fixed-length NetFlow v9/IPFIX data records are written to ECS straight from the
+   * datagram's bytes, without a record object in between (the receivers' hot path).
+   */
+  decodeToEcs(payload: Buffer, exporter: string, opts: FlowEcsOptions = {}, out: EcsEvent[] = []): EcsEvent[] {
+    // v5 and sFlow records (never templated) still come back as records.
+    const records: FlowRecord[] = [];
+    this.templates.direct = { events: out, opts };
+    try {
+      this.decode(payload, exporter, records);
+    } finally {
+      this.templates.direct = undefined;
+    }
+    for (const r of records) {
+      const e = flowToEcs(r, opts);
+      if (e) out.push(e as EcsEvent);
     }
     return out;
   }

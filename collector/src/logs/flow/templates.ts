@@ -4,9 +4,12 @@
  * (bounded) and decoded when it arrives. Also the exporters' sampling rates, learnt
  * from options records.
  */
+import type { EcsEvent } from '@edusentry/core';
+import { isoFromMs } from '../time';
 import { fieldDef, type FieldDef } from './fields';
+import { buildFlowEvent, FLOW_INPUTS, flowToEcs, FlowValues, type FlowEcsOptions } from './to-ecs';
 import type { FlowCounters, FlowRecord } from './types';
-import { ip4, readValue } from './values';
+import { ip4, readUint, readValue } from './values';
 
 export interface TemplateField {
   id: number;
@@ -29,6 +32,18 @@ export interface Template {
   reader?: RecordReader;
   /** Header keys the reader was compiled for (they differ between v9 and IPFIX). */
   readerHeader?: string;
+  /** Compiled ECS-input writer for fixed-length data templates (see compileValuesWriter), built on first use. */
+  writer?: ValuesWriter;
+  writerHeader?: string;
+}
+
+/** Fills the ECS inputs of the fixed-length record at `o` straight from the bytes. */
+type ValuesWriter = (b: Buffer, o: number, h: Record<string, unknown>, s: number, ub: number, v: FlowValues) => void;
+
+/** Where events go when decoding straight to ECS (FlowDecoder.decodeToEcs). */
+export interface EventOutput {
+  events: EcsEvent[];
+  opts: FlowEcsOptions;
 }
 
 /** Reads one fixed-length record at `o` into the field object a FlowRecord carries. */
@@ -79,6 +94,9 @@ export class TemplateCache {
   private readonly pending = new Map<string, Pending[]>();
   private pendingCount = 0;
   private readonly sampling = new Map<string, number>();
+  /** Set while FlowDecoder.decodeToEcs runs: records become events as they are decoded. */
+  direct: EventOutput | undefined;
+  private readonly values = new FlowValues();
 
   constructor(
     private readonly opts: TemplateOptions,
@@ -134,6 +152,10 @@ export class TemplateCache {
     const samplingKey = `${ctx.exporter}|${ctx.domain}`;
     const fixed = t.recordLen;
     if (fixed === 0) return;
+    if (fixed > 0 && this.direct && !t.options) {
+      this.writeEvents(ctx, t, setId, body, samplingKey, this.direct);
+      return;
+    }
     if (fixed > 0) {
       // Fixed-length records (nearly all traffic): one compiled function per template.
       const read = readerFor(t, ctx.header);
@@ -182,6 +204,39 @@ export class TemplateCache {
     }
   }
 
+  /**
+   * Fixed-length data records straight to ECS events: the template's compiled writer
+   * reads only the fields the event uses into one reused FlowValues, and no record
+   * object (a property per field) is built. Same events as emit + flowToEcs.
+   */
+  private writeEvents(
+    ctx: SetContext,
+    t: Template,
+    setId: number,
+    body: Buffer,
+    samplingKey: string,
+    direct: EventOutput,
+  ): void {
+    const write = writerFor(t, ctx.header);
+    const v = this.values;
+    const fixed = t.recordLen;
+    v.protocol = ctx.protocol;
+    v.exporter = ctx.exporter;
+    v.idSource = `${ctx.protocol}:${ctx.exporter}:${ctx.domain}`;
+    v.exportMs = ctx.exportMs;
+    // Only options records change the exporter's rate, so it is read once per data set.
+    const exporterRate = this.sampling.get(samplingKey) ?? 1;
+    const keyPrefix = `${ctx.keyPrefix}:${setId}:`;
+    for (let off = 0; body.length - off >= fixed; off += fixed) {
+      write(body, off, ctx.header, setId, ctx.uptimeBase, v);
+      const interval = v.interval;
+      v.samplingRate = typeof interval === 'number' && interval > 0 ? interval : exporterRate;
+      v.key = keyPrefix + off;
+      direct.events.push(buildFlowEvent(v, direct.opts) as EcsEvent);
+      this.counters.records++;
+    }
+  }
+
   private emit(
     ctx: SetContext,
     t: Template,
@@ -196,7 +251,7 @@ export class TemplateCache {
     if (t.options && typeof interval === 'number' && interval > 0) this.sampling.set(samplingKey, interval);
     const rate =
       !t.options && typeof interval === 'number' && interval > 0 ? interval : (this.sampling.get(samplingKey) ?? 1);
-    out.push({
+    const record: FlowRecord = {
       protocol: ctx.protocol,
       exporter: ctx.exporter,
       domain: ctx.domain,
@@ -205,8 +260,10 @@ export class TemplateCache {
       samplingRate: rate,
       fields,
       key: `${ctx.keyPrefix}:${setId}:${start}`,
-    });
+    };
     this.counters.records++;
+    if (!this.direct) out.push(record);
+    else if (!t.options) this.direct.events.push(flowToEcs(record, this.direct.opts) as EcsEvent);
   }
 }
 
@@ -240,6 +297,65 @@ function compileReader(fields: TemplateField[], headerKeys: string[]): RecordRea
     `return function read(b, o, h, s, ub) { return { ${props.join(', ')} }; };`,
   );
   return factory(readValue, ip4) as RecordReader;
+}
+
+function writerFor(t: Template, header: Record<string, unknown>): ValuesWriter {
+  const keys = Object.keys(header).join(',');
+  if (!t.writer || t.writerHeader !== keys) {
+    t.writer = compileValuesWriter(t.fields, Object.keys(header));
+    t.writerHeader = keys;
+  }
+  return t.writer;
+}
+
+/**
+ * Generates the ECS-input writer of a fixed-length data template. Which field feeds
+ * each input (FLOW_INPUTS: first name present wins) is settled here, once per
+ * template, from the names the record object would have had — the header keys, then
+ * the fields, a later field of the same name replacing an earlier one — so the writer
+ * reads just those fields at their constant offsets. Values are those of the reader
+ * (valueExpr); v9 uptime times also keep their epoch ms, so the duration needs no
+ * parse of the ISO text.
+ */
+function compileValuesWriter(fields: TemplateField[], headerKeys: string[]): ValuesWriter {
+  const source = new Map<string, string>(); // record field name → value expression
+  const uptime = new Map<string, string>(); // name → ms expression, for v9 uptime fields
+  for (const k of headerKeys) source.set(k, `h[${JSON.stringify(k)}]`);
+  source.set('flowset_id', 's');
+  let at = 0;
+  for (const f of fields) {
+    const name = f.scopeName ?? f.def.name;
+    if (f.len > 0 && f.def.type === 'uptime' && f.len <= 8) {
+      source.set(name, `iso(ub + ru(b, o + ${at}, ${f.len}))`);
+      uptime.set(name, `ub + ru(b, o + ${at}, ${f.len})`);
+    } else if (f.len > 0 && f.def.type === 'uptime') {
+      // Reads as undefined, so the next name of the input's list is taken.
+      source.delete(name);
+      uptime.delete(name);
+    } else if (f.len > 0) {
+      source.set(name, valueExpr(f, at));
+      uptime.delete(name);
+    }
+    at += f.len;
+  }
+  const lines: string[] = [];
+  for (const [input, names] of Object.entries(FLOW_INPUTS)) {
+    const name = (names as readonly string[]).find((n) => source.has(n));
+    if (name && (input === 'start' || input === 'end') && uptime.has(name)) {
+      lines.push(`v.${input}Ms = ${uptime.get(name)};`, `v.${input} = iso(v.${input}Ms);`);
+      continue;
+    }
+    lines.push(`v.${input} = ${name ? source.get(name) : 'undefined'};`);
+    if (input === 'start' || input === 'end') lines.push(`v.${input}Ms = NaN;`);
+  }
+  const factory = new Function(
+    'rv',
+    'ip4',
+    'ru',
+    'iso',
+    `return function write(b, o, h, s, ub, v) {\n${lines.join('\n')}\n};`,
+  );
+  return factory(readValue, ip4, readUint, isoFromMs) as ValuesWriter;
 }
 
 function valueExpr(f: TemplateField, at: number): string {

@@ -41,8 +41,10 @@ function toMs(v: unknown): number | undefined {
 
 function toIso(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
-  if (typeof v === 'number') return isoFromMs(v > 1e11 ? v : v * 1000); // ms or s
-  return undefined;
+  if (typeof v !== 'number') return undefined;
+  const ms = v > 1e11 ? v : v * 1000; // ms or s
+  // A time no date can hold (garbage from the exporter) is left out rather than thrown.
+  return Math.abs(ms) <= 8.64e15 ? isoFromMs(ms) : undefined;
 }
 
 /** Dotted-quad text → bytes without a regular expression; undefined when not plain IPv4. */
@@ -75,60 +77,133 @@ function flowCommunityId(proto: number, src: string, dst: string, sp: number, dp
   return communityId(proto, src, dst, sp, dp);
 }
 
+/**
+ * The record fields each ECS input is read from, first present wins (NetFlow v5/v9
+ * names, IPFIX names, sFlow names). One table for both ways in: records
+ * (pickFromRecord) and the compiled per-template writers (templates.ts).
+ */
+export const FLOW_INPUTS = {
+  srcIp: ['ipv4_src_addr', 'sourceIPv4Address', 'ipv6_src_addr', 'sourceIPv6Address', 'src_ip'],
+  dstIp: ['ipv4_dst_addr', 'destinationIPv4Address', 'ipv6_dst_addr', 'destinationIPv6Address', 'dst_ip'],
+  proto: ['protocol', 'protocolIdentifier'],
+  srcPort: ['l4_src_port', 'sourceTransportPort', 'src_port'],
+  dstPort: ['l4_dst_port', 'destinationTransportPort', 'dst_port'],
+  bytes: ['in_bytes', 'octetDeltaCount', 'octetTotalCount', 'fwd_flow_delta_bytes', 'initiatorOctets', 'frame_length'],
+  packets: ['in_pkts', 'packetDeltaCount', 'packetTotalCount', 'initiatorPackets'],
+  start: [
+    'first_switched',
+    'flowStartMilliseconds',
+    'flowStartSeconds',
+    'flowStartMicroseconds',
+    'flowStartNanoseconds',
+  ],
+  end: [
+    'last_switched',
+    'flowEndMilliseconds',
+    'flowEndSeconds',
+    'flowEndMicroseconds',
+    'flowEndNanoseconds',
+    'event_time_msec',
+  ],
+  flags: ['tcp_flags', 'tcpControlBits'],
+  vlan: ['src_vlan', 'vlanId', 'vlan'],
+  app: ['app_id', 'application_name', 'applicationName', 'proceraService'],
+  user: ['username', 'userName', 'user_id'],
+  /** Per-record sampling interval (data records) or the exporter's (options records). */
+  interval: ['sampling_interval', 'samplingInterval', 'samplingPacketInterval'],
+} as const;
+export type FlowInput = keyof typeof FLOW_INPUTS;
+
+/**
+ * What one ECS flow event is built from. One instance is reused for every record
+ * (filled, built, refilled), so picking the inputs allocates nothing.
+ */
+export class FlowValues {
+  protocol: FlowRecord['protocol'] = 'netflow9';
+  exporter = '';
+  /** `${protocol}:${exporter}:${domain}`, the event id's source. */
+  idSource = '';
+  key = '';
+  exportMs = 0;
+  samplingRate = 1;
+  srcIp: unknown = undefined;
+  dstIp: unknown = undefined;
+  proto: unknown = undefined;
+  srcPort: unknown = undefined;
+  dstPort: unknown = undefined;
+  bytes: unknown = undefined;
+  packets: unknown = undefined;
+  start: unknown = undefined;
+  end: unknown = undefined;
+  /** Epoch ms of start/end when the writer read them as numbers (v9 uptime); NaN: parse start/end. */
+  startMs = NaN;
+  endMs = NaN;
+  flags: unknown = undefined;
+  vlan: unknown = undefined;
+  app: unknown = undefined;
+  user: unknown = undefined;
+  interval: unknown = undefined;
+}
+
+/** `v.x = f["a"] ?? f["b"] ?? …` for every input, generated once from FLOW_INPUTS (direct reads, no loop). */
+const pickFromRecord = new Function(
+  'f',
+  'v',
+  Object.entries(FLOW_INPUTS)
+    .map(([k, names]) => `v.${k} = ${names.map((n) => `f[${JSON.stringify(n)}]`).join(' ?? ')};`)
+    .join('\n'),
+) as (f: Record<string, unknown>, v: FlowValues) => void;
+
+const recordValues = new FlowValues();
+
 /** Returns undefined for options records (they describe the exporter, not traffic). */
 export function flowToEcs(r: FlowRecord, opts: FlowEcsOptions = {}): FlowEvent | undefined {
   if (r.options) return undefined;
-  const f = r.fields;
-  // Direct property reads (not a loop over names): records of one template share a shape.
-  const srcIp = str(f.ipv4_src_addr ?? f.sourceIPv4Address ?? f.ipv6_src_addr ?? f.sourceIPv6Address ?? f.src_ip);
-  const dstIp = str(
-    f.ipv4_dst_addr ?? f.destinationIPv4Address ?? f.ipv6_dst_addr ?? f.destinationIPv6Address ?? f.dst_ip,
-  );
-  const proto = num(f.protocol ?? f.protocolIdentifier);
-  const srcPort = num(f.l4_src_port ?? f.sourceTransportPort ?? f.src_port);
-  const dstPort = num(f.l4_dst_port ?? f.destinationTransportPort ?? f.dst_port);
-  const rate = r.samplingRate > 1 ? r.samplingRate : 1;
-  let bytes = num(
-    f.in_bytes ??
-      f.octetDeltaCount ??
-      f.octetTotalCount ??
-      f.fwd_flow_delta_bytes ??
-      f.initiatorOctets ??
-      f.frame_length,
-  );
-  let packets = num(f.in_pkts ?? f.packetDeltaCount ?? f.packetTotalCount ?? f.initiatorPackets);
-  if (r.protocol === 'sflow') packets = 1;
+  const v = recordValues;
+  pickFromRecord(r.fields, v);
+  v.protocol = r.protocol;
+  v.exporter = r.exporter;
+  v.idSource = `${r.protocol}:${r.exporter}:${r.domain}`;
+  v.key = r.key;
+  v.exportMs = r.exportMs;
+  v.samplingRate = r.samplingRate;
+  v.startMs = NaN;
+  v.endMs = NaN;
+  return buildFlowEvent(v, opts);
+}
+
+/** Epoch ms of start/end: as the writer read it, else from the value. */
+const msOf = (raw: unknown, known: number): number => (known === known ? known : toMs(raw)!);
+
+/** The ECS flow event of one record's values. */
+export function buildFlowEvent(v: FlowValues, opts: FlowEcsOptions): FlowEvent {
+  const srcIp = str(v.srcIp);
+  const dstIp = str(v.dstIp);
+  const proto = num(v.proto);
+  const srcPort = num(v.srcPort);
+  const dstPort = num(v.dstPort);
+  const rate = v.samplingRate > 1 ? v.samplingRate : 1;
+  let bytes = num(v.bytes);
+  let packets = num(v.packets);
+  if (v.protocol === 'sflow') packets = 1;
   if (bytes !== undefined) bytes *= rate;
   if (packets !== undefined) packets *= rate;
-  const startRaw =
-    f.first_switched ??
-    f.flowStartMilliseconds ??
-    f.flowStartSeconds ??
-    f.flowStartMicroseconds ??
-    f.flowStartNanoseconds;
-  const endRaw =
-    f.last_switched ??
-    f.flowEndMilliseconds ??
-    f.flowEndSeconds ??
-    f.flowEndMicroseconds ??
-    f.flowEndNanoseconds ??
-    f.event_time_msec;
-  const start = toIso(startRaw);
-  const end = toIso(endRaw);
-  const flags = num(f.tcp_flags ?? f.tcpControlBits);
-  const ts = end ?? isoFromMs(r.exportMs);
+  const start = toIso(v.start);
+  const end = toIso(v.end);
+  const flags = num(v.flags);
+  const ts = end ?? isoFromMs(v.exportMs);
   const v6 = srcIp?.includes(':') || dstIp?.includes(':');
   const event: FlowEvent['event'] = {
-    id: stringEventId(`${r.protocol}:${r.exporter}:${r.domain}`, r.key),
+    id: stringEventId(v.idSource, v.key),
     kind: 'event',
     dataset: 'network.flow',
-    module: r.protocol === 'sflow' ? 'sflow' : 'netflow',
+    module: v.protocol === 'sflow' ? 'sflow' : 'netflow',
     category: ['network'],
     type: ['connection'],
   };
   if (start) event.start = start;
   if (end) event.end = end;
-  if (start && end) event.duration = Math.max(0, toMs(endRaw)! - toMs(startRaw)!) * 1e6;
+  if (start && end) event.duration = Math.max(0, msOf(v.end, v.endMs) - msOf(v.start, v.startMs)) * 1e6;
   const network: FlowEvent['network'] = {};
   if (proto !== undefined) {
     network.iana_number = String(proto);
@@ -156,19 +231,19 @@ export function flowToEcs(r: FlowRecord, opts: FlowEcsOptions = {}): FlowEvent |
     '@timestamp': ts,
     event,
     observer: opts.observer
-      ? { ...opts.observer, ip: r.exporter, type: 'router', product: r.protocol }
-      : { ip: r.exporter, type: 'router', product: r.protocol },
+      ? { ...opts.observer, ip: v.exporter, type: 'router', product: v.protocol }
+      : { ip: v.exporter, type: 'router', product: v.protocol },
     network,
     source,
     destination,
     edu: { flow },
   };
   if (opts.organization) ev.organization = opts.organization;
-  const vlan = num(f.src_vlan ?? f.vlanId ?? f.vlan);
+  const vlan = num(v.vlan);
   if (vlan) ev.network.vlan = { id: String(vlan) };
-  const app = str(f.app_id ?? f.application_name ?? f.applicationName ?? f.proceraService);
+  const app = str(v.app);
   if (app) ev.network.protocol = app.toLowerCase();
-  const user = str(f.username ?? f.userName ?? f.user_id);
+  const user = str(v.user);
   if (user) ev.user = { name: user };
   if (srcIp && dstIp && proto !== undefined) {
     const cid = flowCommunityId(proto, srcIp, dstIp, srcPort ?? 0, dstPort ?? 0);

@@ -1,7 +1,7 @@
 /** NetFlow v5/v9, IPFIX or sFlow over UDP: datagrams → decoder → ECS flow events. */
 import type { RemoteInfo } from 'node:dgram';
 import type { EcsEvent } from '@edusentry/core';
-import { FlowDecoder, flowsToEcs, type FlowEcsOptions, type FlowRecord } from '../flow';
+import { FlowDecoder, type FlowEcsOptions } from '../flow';
 import { UdpReceiver, type UdpReceiverOptions } from './udp-receiver';
 
 export interface FlowUdpOptions extends FlowEcsOptions, UdpReceiverOptions {
@@ -21,9 +21,7 @@ export class FlowUdpReceiver extends UdpReceiver {
   }
 
   protected onDatagram(msg: Buffer, rinfo: RemoteInfo): void {
-    const recs: FlowRecord[] = [];
-    this.o.decoder.decode(msg, rinfo.address, recs);
-    for (const e of flowsToEcs(recs, this.o)) {
+    for (const e of this.o.decoder.decodeToEcs(msg, rinfo.address, this.o)) {
       this.o.enrich?.(e);
       this.events++;
       void this.batcher.add(e);
