@@ -15,6 +15,8 @@ interface Opts {
   store?: string | boolean;
 }
 
+const HEARTBEAT_MS = 60_000;
+
 function positiveInt(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
@@ -63,6 +65,11 @@ export function register(program: Command): void {
         pipeline.tick(Date.now());
         void drain();
       }, 250);
+      // A heartbeat in the log: capture and drop counters (kernel, interface, snaplen) while running.
+      const heartbeat = setInterval(
+        () => ctx.log.info({ iface, ...pipeline.snapshot(), ...capture.counters() }, 'live capture heartbeat'),
+        HEARTBEAT_MS,
+      );
       await new Promise<void>((resolveStop) => {
         const stop = () => resolveStop();
         process.once('SIGINT', stop);
@@ -70,6 +77,7 @@ export function register(program: Command): void {
         if (duration) setTimeout(stop, duration * 1000).unref();
       });
       clearInterval(timer);
+      clearInterval(heartbeat);
       capture.stop();
       while (pipeline.finish(2000) > 0) await drain();
       await drain();

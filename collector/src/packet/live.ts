@@ -1,9 +1,11 @@
 /**
  * Live capture through libpcap (the `cap` addon). Each packet is copied by libpcap
  * into one reusable Buffer whose size is the snap length, and handed on with its
- * arrival time. Drops are reported as counters: frames cut at the snap length, and
- * the interface's own receive drops (sysfs) since the capture started. The `cap`
- * binding does not expose pcap_stats(), so socket-level drops are not visible here.
+ * arrival time. Drops are reported as counters: frames cut at the snap length,
+ * libpcap's own statistics (pcap_stats through `stats()`, which patches/cap.patch adds
+ * to the `cap` binding): packets the kernel dropped because the capture buffer was
+ * full, and packets the interface dropped; and the interface's receive drops (sysfs)
+ * since the capture started.
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -18,9 +20,18 @@ export interface LiveOptions {
   bufferSizeMb: number;
 }
 
+/** libpcap's struct pcap_stat, counted since the capture was opened. */
+export interface PcapStats {
+  ps_recv: number;
+  ps_drop: number;
+  ps_ifdrop: number;
+}
+
 interface CapHandle {
   open(device: string, filter: string, bufSize: number, buffer: Buffer): string;
   close(): void;
+  /** From patches/cap.patch; undefined when closed or unsupported. */
+  stats?(): PcapStats | undefined;
   on(event: 'packet', fn: (nbytes: number, truncated: boolean) => void): void;
 }
 
@@ -52,6 +63,8 @@ export class LiveCapture {
   linkType = -1;
   private cap: CapHandle | undefined;
   private baseline: Record<string, number> = {};
+  /** The last pcap_stats() read; kept at stop() since a closed handle has none. */
+  private pcap: PcapStats | undefined;
 
   constructor(
     private readonly opts: LiveOptions,
@@ -92,14 +105,30 @@ export class LiveCapture {
     this.cap = cap;
   }
 
+  /** libpcap's counters now (the last ones read once stopped); undefined if the binding has none. */
+  stats(): PcapStats | undefined {
+    const now = this.cap?.stats?.();
+    if (now) this.pcap = { ps_recv: now.ps_recv, ps_drop: now.ps_drop, ps_ifdrop: now.ps_ifdrop };
+    return this.pcap;
+  }
+
   stop(): void {
+    this.stats();
     this.cap?.close();
     this.cap = undefined;
   }
 
-  /** drop.* counters: snaplen truncation and interface receive drops since start. */
+  /**
+   * drop.* counters: snaplen truncation, libpcap's kernel (buffer full) and interface drops,
+   * and the interface's receive drops (sysfs) since start.
+   */
   counters(): Record<string, number> {
     const out: Record<string, number> = { 'drop.truncated_snaplen': this.truncated };
+    const ps = this.stats();
+    if (ps) {
+      out['drop.kernel'] = ps.ps_drop;
+      out['drop.interface'] = ps.ps_ifdrop;
+    }
     const now = interfaceDrops(this.opts.iface);
     for (const [k, v] of Object.entries(now)) out[`drop.interface_${k}`] = Math.max(0, v - (this.baseline[k] ?? 0));
     return out;
