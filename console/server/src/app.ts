@@ -17,7 +17,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { createLogger, EventBus, isEduError, type ErrorCode, type EventStore, type Logger } from '@edusentry/core';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { readCookie } from './auth/cookies';
-import { can } from './auth/roles';
+import { canAny } from './auth/roles';
 import { Sessions } from './auth/sessions';
 import { consoleConfig, type ConsoleConfig } from './config';
 import type { AppContext, RouteAccess } from './context';
@@ -193,11 +193,14 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
 
   const dist = resolve(config.webDist ?? join(__dirname, '..', '..', 'web', 'dist'));
   const hasSpa = existsSync(join(dist, 'index.html'));
-  if (hasSpa) await app.register(fastifyStatic, { root: dist, wildcard: false, index: ['index.html'] });
+  // Wildcard: files are looked up per request, so chunks of a rebuild made while the server runs are served.
+  if (hasSpa) await app.register(fastifyStatic, { root: dist, wildcard: true, index: ['index.html'] });
   app.setNotFoundHandler((req, reply) => {
-    if (hasSpa && req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/socket.io'))
-      return reply.sendFile('index.html');
-    throw apiError('EDU_ERR_NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`);
+    const path = req.url.split('?')[0];
+    // A missing asset is a 404, never index.html (a browser would run the page as a module script).
+    const spaPage = !['/api/', '/socket.io', '/assets/'].some((p) => path.startsWith(p));
+    if (hasSpa && req.method === 'GET' && spaPage) return reply.sendFile('index.html');
+    throw apiError('EDU_ERR_NOT_FOUND', `no ${path.startsWith('/assets/') ? 'file' : 'route'} ${req.method} ${path}`);
   });
 
   const sweep = setInterval(() => ctx.sessions.sweep(), 30_000);
@@ -215,7 +218,8 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
 async function authorise(ctx: AppContext, req: FastifyRequest): Promise<void> {
   if (!req.url.startsWith('/api/') || req.url.startsWith('/api/docs')) return;
   const access = req.routeOptions.config ?? {};
-  if (!req.routeOptions.url) return; // unknown route: the not-found handler answers
+  // Unknown API route (or one only the static wildcard matches): the not-found handler answers.
+  if (!req.routeOptions.url?.startsWith('/api/')) return;
   if (access.public) return;
   const found = ctx.sessions.touch(readCookie(req.headers.cookie, SESSION_COOKIE));
   if (found === 'expired')
@@ -245,10 +249,11 @@ async function authorise(ctx: AppContext, req: FastifyRequest): Promise<void> {
     isRoot: !org?.parentId,
   };
   if (access.anyRole) return;
-  if (!access.permission || !can(user.role, access.permission)) {
+  if (!access.permission || !canAny(user.role, access.permission)) {
+    const needs = access.permission ? ([] as string[]).concat(access.permission).join(' or ') : '';
     throw apiError(
       'EDU_ERR_FORBIDDEN',
-      `role ${user.role} may not call ${req.method} ${req.routeOptions.url}${access.permission ? ` (needs ${access.permission})` : ''}`,
+      `role ${user.role} may not call ${req.method} ${req.routeOptions.url}${needs ? ` (needs ${needs})` : ''}`,
     );
   }
 }

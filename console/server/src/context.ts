@@ -1,7 +1,7 @@
 /** What every route plugin gets: the stores, the bus, the config and the request's identity and scope. */
 import { cidrRange, ipKey, type EventBus, type EventStore, type Logger, type OrgNode } from '@edusentry/core';
 import type { FastifyRequest } from 'fastify';
-import type { Permission, Role } from './auth/roles';
+import type { Role, RoutePermission } from './auth/roles';
 import type { Session, Sessions } from './auth/sessions';
 import type { ConsoleConfig } from './config';
 import { apiError } from './errors';
@@ -33,7 +33,8 @@ export interface RouteAccess {
   public?: boolean;
   /** Any logged-in user. */
   anyRole?: boolean;
-  permission?: Permission;
+  /** One permission, or several of which any one suffices. */
+  permission?: RoutePermission;
 }
 
 declare module 'fastify' {
@@ -43,7 +44,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     public?: boolean;
     anyRole?: boolean;
-    permission?: Permission;
+    permission?: RoutePermission;
   }
 }
 

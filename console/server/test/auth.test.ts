@@ -109,6 +109,18 @@ describe('login and session', () => {
     expect((await h.req(s, { method: 'GET', url: '/api/auth/me' })).json().code).toBe('EDU_ERR_AUTH_REQUIRED');
   });
 
+  it('counts any authenticated GET as use: a wall display refreshing posture every 14 minutes stays logged in', async () => {
+    const s = await h.login('province_monitor.p1');
+    for (let i = 0; i < 4; i++) {
+      h.clock.now += 14 * 60_000;
+      expect((await h.req(s, { method: 'GET', url: '/api/posture' })).statusCode).toBe(200);
+    }
+    // an hour after login, and the session is still alive because of the refreshes alone
+    expect((await h.req(s, { method: 'GET', url: '/api/auth/me' })).statusCode).toBe(200);
+    h.clock.now += 15 * 60_000 + 1;
+    expect((await h.req(s, { method: 'GET', url: '/api/posture' })).json().code).toBe('EDU_ERR_SESSION_EXPIRED');
+  });
+
   it('refuses writes without the session csrf token, or with another session token', async () => {
     const s = await h.login('sys_admin.p1');
     const other = await h.login('sys_admin.c2');

@@ -5,7 +5,7 @@
  */
 import type { AlertEvent, EcsEvent, HeartbeatEvent } from '@edusentry/core';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { can, ROLES, type Role } from '../src/auth/roles';
+import { canAny, ROLES, type Role } from '../src/auth/roles';
 import { alert, docs, getAlert, harness, httpEvent, T0, type Harness, type Session } from './helpers';
 
 /** The user of each role in the matrix, and a school outside their subtree. */
@@ -52,6 +52,7 @@ const TABLE: Record<string, ((t: Target) => InjectOptions & { check?: Check }) |
     url: '/api/users',
     payload: { username: 'intruder', password: 'Good-Password-1', role: 'school_officer', orgId: t.org },
   }),
+  'GET /api/users/assignable': (t) => ({ url: `/api/users/assignable?orgId=${t.org}` }),
   'GET /api/users/:id': (t) => ({ url: `/api/users/${t.userId}` }),
   'PATCH /api/users/:id': (t) => ({ url: `/api/users/${t.userId}`, payload: { disabled: true } }),
   'POST /api/users/:id/unlock': (t) => ({ url: `/api/users/${t.userId}/unlock` }),
@@ -108,6 +109,11 @@ const TABLE: Record<string, ((t: Target) => InjectOptions & { check?: Check }) |
 /** Unscoped reads whose answers must contain nothing of another subtree. */
 const LEAKS: { route: string; req: InjectOptions; orgs: (body: any) => (string | null)[] }[] = [
   { route: 'GET /api/alerts', req: { url: '/api/alerts?pageSize=200' }, orgs: (b) => orgsOf(b.items) },
+  {
+    route: 'GET /api/users/assignable',
+    req: { url: '/api/users/assignable' },
+    orgs: (b) => b.items.map((u: { orgId: string }) => u.orgId),
+  },
   { route: 'GET /api/incidents', req: { url: '/api/incidents?pageSize=200' }, orgs: (b) => orgsOf(b.items) },
   {
     route: 'GET /api/posture',
@@ -178,7 +184,7 @@ describe('route × role × outside organisation', () => {
         if (entry === 'no-org' || route.access.public || route.access.anyRole) continue;
         const { check, ...opts } = entry(t);
         const res = await h.req(sessions[role], { method: route.method as InjectOptions['method'], ...opts });
-        const allowed = can(role, route.access.permission!);
+        const allowed = canAny(role, route.access.permission!);
         try {
           if (!allowed) {
             expect(res.statusCode).toBe(403);
@@ -205,7 +211,7 @@ describe('route × role × outside organisation', () => {
     for (const role of ROLES) {
       for (const leak of LEAKS) {
         const route = h.app.apiRoutes.find((r) => `${r.method} ${r.url}` === leak.route)!;
-        if (!can(role, route.access.permission!)) continue;
+        if (!canAny(role, route.access.permission!)) continue;
         const res = await h.req(sessions[role], { method: route.method as InjectOptions['method'], ...leak.req });
         expect(res.statusCode).toBe(200);
         const orgs = leak.orgs(res.json());

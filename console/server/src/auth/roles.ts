@@ -63,6 +63,16 @@ export function can(role: Role, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role]?.includes(permission) ?? false;
 }
 
+/** A route's permission: one, or a list of which any one suffices. */
+export type RoutePermission = Permission | readonly Permission[];
+
+export function canAny(role: Role, permission: RoutePermission): boolean {
+  return typeof permission === 'string' ? can(role, permission) : permission.some((p) => can(role, p));
+}
+
+/** Roles that work alerts, so they can be a triage assignee or an incident owner. */
+export const ASSIGNABLE_ROLES: Role[] = ROLES.filter((r) => can(r, 'alerts:triage'));
+
 export function isRole(v: unknown): v is Role {
   return typeof v === 'string' && (ROLES as readonly string[]).includes(v);
 }

@@ -6,6 +6,7 @@
  */
 import type { AlertEvent, EcsEvent, Filter } from '@edusentry/core';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { assertAssignable } from '../assignees';
 import { audit, authOf, inScope, isAddress, scopeIds, storePaging, timeRange, type AppContext } from '../context';
 import { apiError } from '../errors';
 import { idParams, orgIdProp, pagingProps, timeProps } from '../schemas';
@@ -110,11 +111,7 @@ export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
     const next = transition(current, body);
     if (next.error)
       throw apiError(next.error.startsWith('body/') ? 'EDU_ERR_VALIDATION' : 'EDU_ERR_INVALID_TRANSITION', next.error);
-    if (body.action === 'assign') {
-      const assignee = state.users.byUsername(body.assignee!);
-      if (!assignee || !inScope(req, assignee.orgId))
-        throw apiError('EDU_ERR_VALIDATION', `body/assignee "${body.assignee}" is not a user in your organisation`);
-    }
+    if (body.action === 'assign') assertAssignable(ctx, req, body.assignee!, doc.organization!.id, 'body/assignee');
     const patch: Record<string, unknown> = {
       status: next.status,
       updated_at: new Date(ctx.now()).toISOString(),

@@ -1,6 +1,7 @@
 /** Incidents: alerts escalated with an education grade and a GB/Z 20986 category, an owner and a timeline. */
 import type { AlertEvent } from '@edusentry/core';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { assertAssignable } from '../assignees';
 import { audit, authOf, inScope, paging, scopeIds, type AppContext } from '../context';
 import { apiError } from '../errors';
 import { idParams, orgIdProp, pagingProps } from '../schemas';
@@ -42,11 +43,8 @@ export const incidentRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (ap
     }
     return orgs;
   };
-  const checkOwner = (req: FastifyRequest, owner: string | undefined | null) => {
-    if (!owner) return;
-    const u = state.users.byUsername(owner);
-    if (!u || !inScope(req, u.orgId))
-      throw apiError('EDU_ERR_VALIDATION', `body/owner "${owner}" is not a user in your organisation`);
+  const checkOwner = (req: FastifyRequest, owner: string | undefined | null, orgId: string) => {
+    if (owner) assertAssignable(ctx, req, owner, orgId, 'body/owner');
   };
 
   app.get('/api/incidents/meta', { config: read, schema: { tags: ['incidents'] } }, async () => ({
@@ -142,7 +140,7 @@ export const incidentRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (ap
       if (b.orgId) scopeIds(ctx, req, b.orgId);
       else if (orgs.length > 1) orgId = auth.user.orgId;
       if (!state.orgs.get(orgId)) throw apiError('EDU_ERR_VALIDATION', `body/orgId "${orgId}" is not an organisation`);
-      checkOwner(req, b.owner);
+      checkOwner(req, b.owner, orgId);
       const inc = state.incidents.create({
         title: b.title,
         description: b.description,
@@ -204,7 +202,7 @@ export const incidentRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (ap
       const b = req.body;
       if (b.status && !allowedTransition(cur.status, b.status))
         throw apiError('EDU_ERR_INVALID_TRANSITION', `an incident cannot go from ${cur.status} to ${b.status}`);
-      checkOwner(req, b.owner);
+      checkOwner(req, b.owner, cur.orgId);
       const inc = state.incidents.update(cur.id, authOf(req).user.username, b);
       audit(ctx, req, { action: 'incident.update', target: inc.id, details: { ...b, orgId: inc.orgId } });
       return inc;

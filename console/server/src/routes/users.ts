@@ -2,9 +2,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { assertPolicy, hashPassword } from '../auth/password';
 import { ROLES, type Role } from '../auth/roles';
+import { assignableUsers } from '../assignees';
 import { audit, authOf, inScope, paging, type AppContext } from '../context';
 import { apiError } from '../errors';
-import { idParams, pagingProps } from '../schemas';
+import { idParams, orgIdProp, pagingProps } from '../schemas';
 import { publicUser, type User } from '../state';
 
 const usernameSchema = { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' } as const;
@@ -44,6 +45,19 @@ export const userRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
       const r = state.users.list({ orgIds: authOf(req).orgIds, text: req.query.q, limit: p.limit, offset: p.offset });
       return { total: r.total, page: p.page, pageSize: p.pageSize, items: r.items };
     },
+  );
+
+  // Who alerts and incidents can be given to; for the people who triage, not only the sys_admin.
+  app.get<{ Querystring: { orgId?: string } }>(
+    '/api/users/assignable',
+    {
+      config: { permission: ['alerts:triage', 'incidents:write'] },
+      schema: {
+        tags: ['users'],
+        querystring: { type: 'object', additionalProperties: false, properties: { ...orgIdProp } },
+      },
+    },
+    async (req) => ({ items: assignableUsers(ctx, req, req.query.orgId) }),
   );
 
   app.post<{ Body: { username: string; password: string; displayName?: string; role: Role; orgId: string } }>(

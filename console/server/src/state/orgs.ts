@@ -47,6 +47,14 @@ export class OrgTree {
     return this.byId.has(rootId) ? subtreeIds(this.nodes, rootId) : [];
   }
 
+  /** Ids of the nodes above `id`, nearest first. */
+  ancestors(id: string): string[] {
+    const out: string[] = [];
+    for (let n = this.byId.get(id); n?.parentId && !out.includes(n.parentId); n = this.byId.get(n.parentId))
+      out.push(n.parentId);
+    return out;
+  }
+
   /** The subtree as nodes, parents before children. */
   subtreeNodes(rootId: string): OrgNode[] {
     const ids = this.subtree(rootId);

@@ -75,6 +75,17 @@ export class Users {
     return { total, items: rows.map(toUser) };
   }
 
+  /** Enabled users with one of `roles` whose node is one of `orgIds`, by username. */
+  withRoles(roles: readonly Role[], orgIds: string[]): User[] {
+    if (!roles.length || !orgIds.length) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM users WHERE disabled = 0 AND role IN (${roles.map(() => '?').join(',')}) AND org_id IN (${orgIds.map(() => '?').join(',')}) ORDER BY username`,
+      )
+      .all(...roles, ...orgIds) as Row[];
+    return rows.map(toUser);
+  }
+
   countInOrg(orgId: string): number {
     return (this.db.prepare('SELECT count(*) n FROM users WHERE org_id = ?').get(orgId) as { n: number }).n;
   }
