@@ -175,7 +175,38 @@ export function flowToEcs(r: FlowRecord, opts: FlowEcsOptions = {}): FlowEvent |
 /** Epoch ms of start/end: as the writer read it, else from the value. */
 const msOf = (raw: unknown, known: number): number => (known === known ? known : toMs(raw)!);
 
-/** The ECS flow event of one record's values. */
+/** Text of protocol numbers (network.iana_number, and transport when unnamed), made once. */
+const PROTO_TEXT = Array.from({ length: 256 }, (_, i) => String(i));
+const protoText = (p: number): string => PROTO_TEXT[p] ?? String(p);
+
+/** The observer of the last exporter seen, copied per event: one shallow clone instead of a spread and three adds. */
+let observerBase: Observer | undefined;
+let observerOf: { opts: Observer | undefined; exporter: string; protocol: string } = {
+  opts: undefined,
+  exporter: '',
+  protocol: '',
+};
+function observerFor(opts: Observer | undefined, exporter: string, protocol: FlowRecord['protocol']): Observer {
+  if (
+    !observerBase ||
+    observerOf.opts !== opts ||
+    observerOf.exporter !== exporter ||
+    observerOf.protocol !== protocol
+  ) {
+    observerBase = opts
+      ? { ...opts, ip: exporter, type: 'router', product: protocol }
+      : { ip: exporter, type: 'router', product: protocol };
+    observerOf = { opts, exporter, protocol };
+  }
+  return { ...observerBase };
+}
+
+/**
+ * The ECS flow event of one record's values. Objects whose usual members are all
+ * present are built as one literal (members in the same order as the general path
+ * adds them): adding members one by one to {} cost map transitions and a second
+ * allocation for the members past the literal's own slots, per object, per flow.
+ */
 export function buildFlowEvent(v: FlowValues, opts: FlowEcsOptions): FlowEvent {
   const srcIp = str(v.srcIp);
   const dstIp = str(v.dstIp);
@@ -192,34 +223,72 @@ export function buildFlowEvent(v: FlowValues, opts: FlowEcsOptions): FlowEvent {
   const end = toIso(v.end);
   const flags = num(v.flags);
   const ts = end ?? isoFromMs(v.exportMs);
-  const v6 = srcIp?.includes(':') || dstIp?.includes(':');
-  const event: FlowEvent['event'] = {
-    id: stringEventId(v.idSource, v.key),
-    kind: 'event',
-    dataset: 'network.flow',
-    module: v.protocol === 'sflow' ? 'sflow' : 'netflow',
-    category: ['network'],
-    type: ['connection'],
-  };
-  if (start) event.start = start;
-  if (end) event.end = end;
-  if (start && end) event.duration = Math.max(0, msOf(v.end, v.endMs) - msOf(v.start, v.startMs)) * 1e6;
-  const network: FlowEvent['network'] = {};
-  if (proto !== undefined) {
-    network.iana_number = String(proto);
-    network.transport = TRANSPORT[proto] ?? String(proto);
+  const id = stringEventId(v.idSource, v.key);
+  const module = v.protocol === 'sflow' ? 'sflow' : 'netflow';
+  const event: FlowEvent['event'] =
+    start && end
+      ? {
+          id,
+          kind: 'event',
+          dataset: 'network.flow',
+          module,
+          category: ['network'],
+          type: ['connection'],
+          start,
+          end,
+          duration: Math.max(0, msOf(v.end, v.endMs) - msOf(v.start, v.startMs)) * 1e6,
+        }
+      : { id, kind: 'event', dataset: 'network.flow', module, category: ['network'], type: ['connection'] };
+  if (!end && start) event.start = start;
+  if (!start && end) event.end = end;
+  const type = srcIp || dstIp ? (srcIp?.includes(':') || dstIp?.includes(':') ? 'ipv6' : 'ipv4') : undefined;
+  const vlan = num(v.vlan);
+  const app = str(v.app);
+  const communityId =
+    srcIp && dstIp && proto !== undefined
+      ? flowCommunityId(proto, srcIp, dstIp, srcPort ?? 0, dstPort ?? 0)
+      : undefined;
+  let network: FlowEvent['network'];
+  if (proto !== undefined && bytes !== undefined && packets !== undefined && type && !vlan && !app && communityId) {
+    const iana = protoText(proto);
+    network = {
+      iana_number: iana,
+      transport: TRANSPORT[proto] ?? iana,
+      bytes,
+      packets,
+      type,
+      community_id: communityId,
+    };
+  } else {
+    network = {};
+    if (proto !== undefined) {
+      network.iana_number = protoText(proto);
+      network.transport = TRANSPORT[proto] ?? protoText(proto);
+    }
+    if (bytes !== undefined) network.bytes = bytes;
+    if (packets !== undefined) network.packets = packets;
+    if (type) network.type = type;
+    if (vlan) network.vlan = { id: String(vlan) };
+    if (app) network.protocol = app.toLowerCase();
+    if (communityId) network.community_id = communityId;
   }
-  if (bytes !== undefined) network.bytes = bytes;
-  if (packets !== undefined) network.packets = packets;
-  if (srcIp || dstIp) network.type = v6 ? 'ipv6' : 'ipv4';
-  const source: NonNullable<FlowEvent['source']> = {};
-  if (srcIp) source.ip = srcIp;
-  if (srcPort !== undefined) source.port = srcPort;
-  if (bytes !== undefined) source.bytes = bytes;
-  if (packets !== undefined) source.packets = packets;
-  const destination: NonNullable<FlowEvent['destination']> = {};
-  if (dstIp) destination.ip = dstIp;
-  if (dstPort !== undefined) destination.port = dstPort;
+  let source: NonNullable<FlowEvent['source']>;
+  if (srcIp && srcPort !== undefined && bytes !== undefined && packets !== undefined)
+    source = { ip: srcIp, port: srcPort, bytes, packets };
+  else {
+    source = {};
+    if (srcIp) source.ip = srcIp;
+    if (srcPort !== undefined) source.port = srcPort;
+    if (bytes !== undefined) source.bytes = bytes;
+    if (packets !== undefined) source.packets = packets;
+  }
+  let destination: NonNullable<FlowEvent['destination']>;
+  if (dstIp && dstPort !== undefined) destination = { ip: dstIp, port: dstPort };
+  else {
+    destination = {};
+    if (dstIp) destination.ip = dstIp;
+    if (dstPort !== undefined) destination.port = dstPort;
+  }
   const flow: NonNullable<NonNullable<FlowEvent['edu']>['flow']> = {};
   if (flags !== undefined && proto === 6)
     flow.tcp_flags =
@@ -227,28 +296,21 @@ export function buildFlowEvent(v: FlowValues, opts: FlowEcsOptions): FlowEvent {
         ? FLAGS_BY_BYTE[flags].slice()
         : FLAG_NAMES.filter((_, i) => flags & (1 << i));
   if (rate > 1) flow.sampling_rate = rate;
-  const ev: FlowEvent = {
-    '@timestamp': ts,
-    event,
-    observer: opts.observer
-      ? { ...opts.observer, ip: v.exporter, type: 'router', product: v.protocol }
-      : { ip: v.exporter, type: 'router', product: v.protocol },
-    network,
-    source,
-    destination,
-    edu: { flow },
-  };
-  if (opts.organization) ev.organization = opts.organization;
-  const vlan = num(v.vlan);
-  if (vlan) ev.network.vlan = { id: String(vlan) };
-  const app = str(v.app);
-  if (app) ev.network.protocol = app.toLowerCase();
+  const observer = observerFor(opts.observer, v.exporter, v.protocol);
+  const ev: FlowEvent = opts.organization
+    ? {
+        '@timestamp': ts,
+        event,
+        observer,
+        network,
+        source,
+        destination,
+        edu: { flow },
+        organization: opts.organization,
+      }
+    : { '@timestamp': ts, event, observer, network, source, destination, edu: { flow } };
   const user = str(v.user);
   if (user) ev.user = { name: user };
-  if (srcIp && dstIp && proto !== undefined) {
-    const cid = flowCommunityId(proto, srcIp, dstIp, srcPort ?? 0, dstPort ?? 0);
-    if (cid) ev.network.community_id = cid;
-  }
   return ev;
 }
 
