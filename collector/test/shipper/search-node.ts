@@ -16,12 +16,20 @@ export interface SearchNode {
   stop(): void;
 }
 
-export function startDedicatedNode(): SearchNode {
-  const runDir = process.env.EDUSENTRY_TEST_DEDICATED_NODE_DIR ?? join(tmpdir(), 'edusentry-dedicated-opensearch');
+/**
+ * `own` gives a suite a node of its own (run directory and base port), so two suites
+ * that freeze their node (SIGSTOP) never freeze each other's when jest runs them side by side.
+ */
+export function startDedicatedNode(own?: { name: string; basePort: number }): SearchNode {
+  const runDir = own
+    ? join(tmpdir(), `edusentry-${own.name}-opensearch`)
+    : (process.env.EDUSENTRY_TEST_DEDICATED_NODE_DIR ?? join(tmpdir(), 'edusentry-dedicated-opensearch'));
   const env = {
     ...process.env,
     EDUSENTRY_NODE_RUN_DIR: runDir,
-    EDUSENTRY_OPENSEARCH_BASE_PORT: process.env.EDUSENTRY_TEST_DEDICATED_NODE_PORT ?? '9210',
+    EDUSENTRY_OPENSEARCH_BASE_PORT: own
+      ? String(own.basePort)
+      : (process.env.EDUSENTRY_TEST_DEDICATED_NODE_PORT ?? '9210'),
     EDUSENTRY_NODE_HEAP: process.env.EDUSENTRY_NODE_HEAP ?? '512m',
   };
   const script = join(ROOT, 'deploy/opensearch/node.sh');
