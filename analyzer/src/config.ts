@@ -25,6 +25,22 @@ export const analyzerConfigSchema = z
       .strict()
       .default({}),
     /**
+     * 实名可溯源 on alerts: bindings learnt from the RADIUS/portal events the analyzer reads give
+     * an alert without user.name the account bound to its campus address at the alert's time.
+     */
+    attribution: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Campus address ranges (as collector.packet.campusNetworks): only these are attributed. */
+        campusNetworks: z.array(z.string()).default(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7']),
+        /** A session with no stop seen ends this long after its start (as the collector's). */
+        maxSessionHours: z.number().positive().default(24),
+        /** Bindings older than this (behind the newest one) are forgotten. */
+        retainHours: z.number().positive().default(72),
+      })
+      .strict()
+      .default({}),
+    /**
      * Alert aggregation: repeated alerts of one rule for the same source within the window
      * become one alert with a count. 0 = every match is its own alert. Per rule id overrides.
      */

@@ -3,7 +3,8 @@
  * (never its own alerts), writes alerts with deterministic ids, then saves the cursor and the
  * correlation state. A crash between writing alerts and saving the cursor replays the batch,
  * which rewrites the same alert ids: nothing skipped, nothing alerted twice. Rule files are
- * watched and reloaded without losing correlation state.
+ * watched and reloaded without losing correlation state. Alerts without user.name get the
+ * account bound to their campus address (user-attribution.ts).
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +22,7 @@ import { openRuleSet, sigmaDir } from '../rules';
 import { Detector } from '../sigma/detector';
 import { AlertAggregator } from './aggregator';
 import { readState, writeState } from './cursor-file';
+import { UserAttribution } from './user-attribution';
 
 export interface AnalyzerServiceOptions {
   store: EventStore;
@@ -52,6 +54,8 @@ export class AnalyzerService {
   private cursor: TailCursor | null;
   private stateFile: string;
   private aggregator: AlertAggregator;
+  /** Account bindings from RADIUS/portal events, for alerts without user.name (off when disabled). */
+  readonly users?: UserAttribution;
   private stopping = false;
   private loop?: Promise<void>;
   private watchers: FSWatcher[] = [];
@@ -77,6 +81,12 @@ export class AnalyzerService {
     this.cursor = saved.cursor;
     if (saved.correlation) this.detector.correlations.restore(saved.correlation);
     this.aggregator = new AlertAggregator(opts.config.dedup);
+    if (opts.config.attribution.enabled)
+      this.users = new UserAttribution(
+        opts.config.attribution,
+        join(opts.dataDir, 'analyzer', 'user-bindings.ndjson'),
+        opts.log,
+      );
   }
 
   get ruleSet() {
@@ -97,6 +107,8 @@ export class AnalyzerService {
       return 0;
     }
     const alerts: AlertEvent[] = [];
+    // Bindings first: an alert of this batch may be on an address a login of this batch bound.
+    this.users?.learn(res.events as Record<string, unknown>[]);
     for (const ev of res.events) {
       if ((ev.event as { dataset?: string })?.dataset === 'alert') continue;
       try {
@@ -105,6 +117,7 @@ export class AnalyzerService {
         log.warn({ id: ev.event?.id, err: (e as Error).message }, 'event could not be evaluated; skipped');
       }
     }
+    if (this.users) for (const a of alerts) this.users.attribute(a);
     const { created, grown } = this.aggregator.add(alerts);
     if (created.length) {
       const w = await store.write(created as unknown as EcsEvent[]);
