@@ -1,70 +1,140 @@
 /**
  * OWASP CRS regression requests as access-log events, through the rules we ship. Recall is
  * measured on requests CRS expects to be flagged (`expect_ids`); false positives on those it
- * lists only under `no_expect_ids`. Caveat printed with the figures: `no_expect_ids` says
- * one CRS rule must not fire, not that the request is benign — several are injections meant
- * for another rule (e.g. "UNION ALL SELECT NULL,..." under 942360), so the false-positive
- * figure is an upper bound. Payloads in headers an access log does not record (Cookie,
- * custom headers) are counted as misses.
+ * lists only under `no_expect_ids`. `no_expect_ids` says one CRS rule must not fire, not that
+ * the request is benign, so coreruleset-events.ts sorts the negatives by code into attacks meant
+ * for a sibling rule and benign requests: the false-positive rate on the benign ones is the
+ * goal (≤ 2%), the rate on all negatives an upper bound. Payloads in headers an access log does
+ * not record (Cookie, custom headers) are counted as misses.
+ *
+ * Two rule sets are measured: our campus web rules (what the goal is about) and everything we
+ * ship for web servers and proxies, SigmaHQ's rules as published included (their false
+ * positives on benign requests are printed by rule; we do not edit upstream rules).
  */
+import { join } from 'node:path';
+import { sigmaDir } from '@edusentry/rules';
 import { analyzerConfigSchema, openRuleSet } from '../src';
-import { loadCrsCases } from './coreruleset-events';
+import { CrsCase, loadCrsCases } from './coreruleset-events';
+import { gapOf } from './coreruleset-misses';
 
-describe('coreruleset regression requests', () => {
-  const cases = loadCrsCases();
-  const set = openRuleSet(analyzerConfigSchema.parse({}));
-  // Detections only: informational rules (a login POST, the base of the brute-force correlation) are not verdicts.
-  const webHits = (e: Record<string, unknown>) =>
+type Verdict = (e: Record<string, unknown>) => string[];
+
+/** Titles of the web detections a rule set raises on an event (informational rules are not verdicts). */
+function webVerdicts(paths?: string[]): Verdict {
+  const set = openRuleSet(analyzerConfigSchema.parse({}), paths);
+  return (e) =>
     set
       .match(e)
       .filter(
         (r) =>
           (r.rule.logsource.category === 'webserver' || r.rule.logsource.category === 'proxy') &&
           r.rule.meta.level !== 'informational',
-      );
+      )
+      .map((r) => r.rule.meta.title);
+}
 
-  it('reaches the recall and false-positive floors on SQLi, XSS and scanner requests', () => {
-    const by: Record<string, { tp: number; fn: number; fp: number; tn: number }> = {};
-    for (const c of cases) {
-      const r = (by[`${c.family}/${c.where}`] ??= { tp: 0, fn: 0, fp: 0, tn: 0 });
-      const hit = webHits(c.event).length > 0;
-      if (c.attack) r[hit ? 'tp' : 'fn']++;
-      else r[hit ? 'fp' : 'tn']++;
-    }
-    const t = Object.values(by).reduce((a, b) => ({
-      tp: a.tp + b.tp,
-      fn: a.fn + b.fn,
-      fp: a.fp + b.fp,
-      tn: a.tn + b.tn,
-    }));
-    const recall = t.tp / (t.tp + t.fn);
-    const fpRate = t.fp / (t.fp + t.tn);
-    const logged = Object.entries(by)
-      .filter(([k]) => !k.endsWith('/header'))
-      .map(([, v]) => v);
-    const lr = logged.reduce((a, b) => ({ tp: a.tp + b.tp, fn: a.fn + b.fn, fp: a.fp + b.fp, tn: a.tn + b.tn }));
-    const benign = cases.filter((c) => c.labelledBenign);
-    const benignFp = benign.filter((c) => webHits(c.event).length > 0);
-    const lines = Object.entries(by)
-      .sort()
-      .map(
-        ([k, v]) =>
-          `  ${k.padEnd(12)} recall ${(v.tp / Math.max(1, v.tp + v.fn)).toFixed(3)} (${v.tp}/${v.tp + v.fn})  fp ${v.fp}/${v.fp + v.tn}`,
-      );
+interface Figures {
+  recall: number;
+  loggedRecall: number;
+  benignFp: number;
+  upperFp: number;
+  report: string;
+}
+
+function measure(name: string, cases: CrsCase[], verdict: Verdict): Figures {
+  const rows = new Map<string, { tp: number; fn: number; fp: number; tn: number }>();
+  const benignHits: string[] = [];
+  for (const c of cases) {
+    const row = rows.get(`${c.family}/${c.where}`) ?? { tp: 0, fn: 0, fp: 0, tn: 0 };
+    rows.set(`${c.family}/${c.where}`, row);
+    const titles = verdict(c.event);
+    const hit = titles.length > 0;
+    if (c.attack) row[hit ? 'tp' : 'fn']++;
+    else row[hit ? 'fp' : 'tn']++;
+    if (hit && c.negative === 'benign') benignHits.push(`${c.id} (${titles.join(', ')})`);
+  }
+  const sum = (keep: (k: string) => boolean) =>
+    [...rows]
+      .filter(([k]) => keep(k))
+      .reduce((a, [, b]) => ({ tp: a.tp + b.tp, fn: a.fn + b.fn, fp: a.fp + b.fp, tn: a.tn + b.tn }), {
+        tp: 0,
+        fn: 0,
+        fp: 0,
+        tn: 0,
+      });
+  const all = sum(() => true);
+  const logged = sum((k) => !k.endsWith('/header'));
+  const benign = cases.filter((c) => c.negative === 'benign').length;
+  const pct = (n: number, d: number) => `${((100 * n) / Math.max(1, d)).toFixed(1)}% (${n}/${d})`;
+  const report = [
+    `${name}:`,
+    `  recall, all attack requests        ${pct(all.tp, all.tp + all.fn)}`,
+    `  recall, payload in URI/body        ${pct(logged.tp, logged.tp + logged.fn)}`,
+    `  false positives, benign negatives  ${pct(benignHits.length, benign)}${benignHits.length ? `: ${benignHits.join(' ')}` : ''}`,
+    `  false positives, all negatives     ${pct(all.fp, all.fp + all.tn)} (upper bound: includes attacks meant for sibling rules)`,
+    ...[...rows]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `    ${k.padEnd(11)} recall ${pct(v.tp, v.tp + v.fn).padEnd(18)} fp ${v.fp}/${v.fp + v.tn}`),
+  ].join('\n');
+  return {
+    recall: all.tp / (all.tp + all.fn),
+    loggedRecall: logged.tp / (logged.tp + logged.fn),
+    benignFp: benignHits.length / benign,
+    upperFp: all.fp / (all.fp + all.tn),
+    report,
+  };
+}
+
+describe('coreruleset regression requests', () => {
+  const cases = loadCrsCases();
+  const campus = webVerdicts([join(sigmaDir, 'campus')]);
+  const shipped = webVerdicts();
+
+  it('sorts the no_expect_ids requests into benign ones and attacks meant for a sibling rule', () => {
+    const negatives = cases.filter((c) => !c.attack);
+    const siblings = negatives.filter((c) => c.negative === 'sibling');
     process.stdout.write(
-      [
-        `coreruleset: ${cases.length} requests; recall ${recall.toFixed(3)} (${t.tp}/${t.tp + t.fn}), false positives ${fpRate.toFixed(3)} (${t.fp}/${t.fp + t.tn}, upper bound)`,
-        `  payload in URI or body (what an access log can show): recall ${(lr.tp / (lr.tp + lr.fn)).toFixed(3)} (${lr.tp}/${lr.tp + lr.fn}), false positives ${lr.fp}/${lr.fp + lr.tn}`,
-        `  no_expect requests CRS describes as legitimate: false positives ${(benignFp.length / benign.length).toFixed(3)} (${benignFp.length}/${benign.length}: ${benignFp.map((c) => c.id).join(' ')})`,
-        ...lines,
-      ].join('\n') + '\n',
+      `coreruleset: ${cases.length} requests, ${cases.length - negatives.length} attacks, ${negatives.length} negatives: ` +
+        `${negatives.length - siblings.length} benign, ${siblings.length} attacks for a sibling rule\n` +
+        siblings.map((c) => `  ${c.id}: ${c.siblingWhy?.slice(0, 110)}`).join('\n') +
+        '\n',
     );
     expect(cases.length).toBeGreaterThan(1200);
-    expect(recall).toBeGreaterThanOrEqual(0.865);
-    expect(lr.tp / (lr.tp + lr.fn)).toBeGreaterThanOrEqual(0.905);
-    expect(fpRate).toBeLessThanOrEqual(0.16);
-    expect(benign.length).toBeGreaterThan(60);
-    expect(benignFp.length / benign.length).toBeLessThanOrEqual(0.12);
+    expect(negatives.every((c) => c.negative === 'benign' || c.negative === 'sibling')).toBe(true);
+    // Evidence from the files themselves: the same request is expected elsewhere, or the negative
+    // carries a payload another test expects (pg_sleep( in 942360-30), or its description names the rule.
+    const byId = new Map(cases.map((c) => [c.id, c]));
+    expect(byId.get('942510-2-0')?.negative).toBe('sibling');
+    expect(byId.get('942360-30-0')?.negative).toBe('sibling');
+    expect(byId.get('941180-4-0')?.negative).toBe('sibling');
+    expect(byId.get('942521-7-0')?.negative).toBe('benign'); // "mother or daughter"
+    expect(byId.get('942130-3-0')?.negative).toBe('benign'); // a=11=1 under an attack-like description
+    expect(negatives.length - siblings.length).toBeGreaterThan(190);
+  });
+
+  it('campus web rules reach the recall and false-positive goals on SQLi, XSS and scanner requests', () => {
+    const f = measure('campus web rules (SQLi, XSS, scanner user agents)', cases, campus);
+    process.stdout.write(f.report + '\n');
+    expect(f.recall).toBeGreaterThanOrEqual(0.9);
+    expect(f.loggedRecall).toBeGreaterThanOrEqual(0.925);
+    expect(f.benignFp).toBeLessThanOrEqual(0.02);
+    expect(f.upperFp).toBeLessThanOrEqual(0.09);
+  });
+
+  it('explains every campus miss and false positive by a category in coreruleset-misses.ts', () => {
+    const unexplained = cases.filter((c) => {
+      const hit = campus(c.event).length > 0;
+      return c.attack !== hit && !gapOf(c, hit);
+    });
+    expect(unexplained.map((c) => `${c.id} ${c.attack ? 'missed' : 'flagged'}`)).toEqual([]);
+  });
+
+  it('reports every web rule we ship, SigmaHQ as published included', () => {
+    const f = measure('all shipped web/proxy rules (campus + SigmaHQ as published)', cases, shipped);
+    process.stdout.write(f.report + '\n');
+    expect(f.recall).toBeGreaterThanOrEqual(0.9);
+    expect(f.benignFp).toBeLessThanOrEqual(0.03);
+    expect(f.upperFp).toBeLessThanOrEqual(0.1);
   });
 
   it('plain browsing of a school site raises nothing', () => {
@@ -92,7 +162,7 @@ describe('coreruleset regression requests', () => {
           original: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36',
         },
       };
-      expect(webHits(e).map((r) => r.rule.meta.title)).toEqual([]);
+      expect(shipped(e)).toEqual([]);
     }
   });
 });
