@@ -25,8 +25,16 @@ import { join, resolve } from 'node:path';
 import { packetConfigSchema, PacketPipeline } from '@edusentry/collector';
 
 const ROOT = resolve(__dirname, '../..');
-const SV = join(process.env.EDUSENTRY_TESTDATA ?? join(__dirname, '../../../shared/testdata'), 'pcap/suricata-verify/tests');
+const SV = join(
+  process.env.EDUSENTRY_TESTDATA ?? join(__dirname, '../../../shared/testdata'),
+  'pcap/suricata-verify/tests',
+);
 const OUT = join(tmpdir(), 'edusentry-bench-packets');
+/** Node's arguments in the root package.json's `edusentry` script, so the bench runs the CLI the way users do. */
+const CLI = (require(join(ROOT, 'package.json')) as { scripts: Record<string, string> }).scripts.edusentry
+  .split(' ')
+  .slice(1)
+  .map((a) => (a.startsWith('./') || a.endsWith('.ts') ? join(ROOT, a) : a));
 
 function arg(args: string[], name: string, def: number): number {
   const i = args.indexOf(name);
@@ -239,7 +247,7 @@ async function pcapParser(file: string): Promise<{ wall: number; cpu: number; pa
   return { wall: Number(process.hrtime.bigint() - t0) / 1e9, cpu: (c.user + c.system) / 1e6, packets };
 }
 
-/** In-process: our reader + pipeline only, events serialised to NDJSON and discarded. */
+/** In-process: our reader + pipeline only, events written as NDJSON text (the --ndjson path) and discarded. */
 async function inProcess(file: string): Promise<{ wall: number; cpu: number; events: number; bytes: number }> {
   const { readCaptureFile } = await import('@edusentry/collector');
   const pipeline = new PacketPipeline({
@@ -247,14 +255,14 @@ async function inProcess(file: string): Promise<{ wall: number; cpu: number; eve
     organization: { id: 'bench' },
     observer: { id: 'bench' },
     source: `pcap:${file}`,
+    text: true,
   });
   let events = 0;
   let bytes = 0;
   const drain = () => {
-    for (const e of pipeline.take()) {
-      bytes += JSON.stringify(e).length + 1;
-      events++;
-    }
+    const { text, count } = pipeline.takeText();
+    bytes += text.length;
+    events += count;
   };
   const t0 = process.hrtime.bigint();
   const c0 = process.cpuUsage();
@@ -326,12 +334,10 @@ export async function run(args: string[]): Promise<void> {
     // Same starting point for every tool: the file in the page cache.
     execFileSync('cat', [file], { stdio: ['ignore', 'ignore', 'ignore'] });
     const ndjson = join(OUT, 'out.ndjson');
-    // Ours, through the real CLI as `pnpm edusentry` starts it: file → ECS NDJSON on stdout (to a file).
-    const ours = timed(
-      process.execPath,
-      ['--import', 'tsx', join(ROOT, 'cli/src/main.ts'), 'collect', 'pcap', file, '--ndjson', '--log-level', 'silent'],
-      { stdoutTo: ndjson },
-    );
+    // Ours, through the real CLI as `pnpm edusentry` starts it (package.json): file → ECS NDJSON on stdout (to a file).
+    const ours = timed(process.execPath, [...CLI, 'collect', 'pcap', file, '--ndjson', '--log-level', 'silent'], {
+      stdoutTo: ndjson,
+    });
     const events = Number(execFileSync('wc', ['-l', ndjson], { encoding: 'utf8' }).trim().split(' ')[0]);
     rmSync(ndjson, { force: true });
     const inproc = await inProcess(file);

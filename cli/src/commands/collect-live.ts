@@ -1,9 +1,9 @@
 /** `edusentry collect live -i <iface> [--bpf ...] [--snaplen n] [--buffer-size mb] [--ndjson | --store]`: capture until stopped. */
 import { EduError } from '@edusentry/core';
-import { formatSummary, LiveCapture, PacketPipeline } from '@edusentry/collector';
+import { formatSummary, LiveCapture } from '@edusentry/collector';
 import type { Command } from 'commander';
 import { leaf, parent } from '../command';
-import { packetSink, pushBatched } from './collect-pcap';
+import { drainTo, packetSink, pipelineFor } from './collect-pcap';
 
 interface Opts {
   interface?: string;
@@ -43,7 +43,7 @@ export function register(program: Command): void {
       const bufferSizeMb = positiveInt(opts.bufferSize, '--buffer-size') ?? cfg.live.bufferSizeMb;
       const duration = positiveInt(opts.duration, '--duration');
       const sink = await packetSink(ctx, opts);
-      const pipeline = new PacketPipeline({
+      const pipeline = pipelineFor(sink, {
         config: cfg,
         organization: ctx.config.organization,
         observer: ctx.config.observer,
@@ -60,7 +60,7 @@ export function register(program: Command): void {
 
       // Drain events to the sink one batch at a time (backpressure), and expire idle flows on wall-clock time.
       let draining = Promise.resolve();
-      const drain = () => (draining = draining.then(() => pushBatched(sink, pipeline.take())));
+      const drain = () => (draining = draining.then(() => drainTo(sink, pipeline)));
       const timer = setInterval(() => {
         pipeline.tick(Date.now());
         void drain();

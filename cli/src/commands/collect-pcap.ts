@@ -1,7 +1,14 @@
 /** `edusentry collect pcap <files...> [--ndjson | --store]`: captures → flows and DNS/HTTP/TLS/SSH events. */
 import { resolve } from 'node:path';
 import { EduError, type EcsEvent } from '@edusentry/core';
-import { formatSummary, PacketPipeline, ProgressLine, readCaptureFile, type EventSink } from '@edusentry/collector';
+import {
+  formatSummary,
+  PacketPipeline,
+  ProgressLine,
+  readCaptureFile,
+  type EventSink,
+  type PipelineOptions,
+} from '@edusentry/collector';
 import type { Command } from 'commander';
 import { leaf, parent } from '../command';
 import type { Context } from '../context';
@@ -29,6 +36,20 @@ export async function pushBatched(sink: EventSink, events: EcsEvent[], size = 10
   for (let i = 0; i < events.length; i += size) await sink.push(events.slice(i, i + size));
 }
 
+/** A pipeline for `sink`: one that writes NDJSON text when the sink takes pre-serialised lines. */
+export function pipelineFor(sink: EventSink, opts: PipelineOptions): PacketPipeline {
+  return new PacketPipeline({ ...opts, text: sink.writeRaw !== undefined });
+}
+
+/** Moves what the pipeline produced since the last call to the sink (text or objects). */
+export async function drainTo(sink: EventSink, pipeline: PacketPipeline): Promise<void> {
+  if (sink.writeRaw) {
+    const { text, count } = pipeline.takeText();
+    await sink.writeRaw(text, count);
+  }
+  await pushBatched(sink, pipeline.take());
+}
+
 export function register(program: Command): void {
   const collect = parent(program, 'collect', 'collect events: packet captures, live capture, flow logs, syslog');
   leaf<Opts>(
@@ -41,7 +62,7 @@ export function register(program: Command): void {
       const total: Record<string, number> = {};
       try {
         for (const file of files) {
-          const pipeline = new PacketPipeline({
+          const pipeline = pipelineFor(sink, {
             config: ctx.config.collector.packet,
             organization: ctx.config.organization,
             observer: ctx.config.observer,
@@ -56,12 +77,12 @@ export function register(program: Command): void {
                 pipeline.counters.packets,
                 pipeline.counters.flow_events + pipeline.counters.app_events,
               );
-              await pushBatched(sink, pipeline.take());
+              await drainTo(sink, pipeline);
             },
           });
           // End the remaining flows a batch at a time, so memory stays bounded with many live flows.
-          while (pipeline.finish(FINISH_BATCH) > 0) await pushBatched(sink, pipeline.take());
-          await pushBatched(sink, pipeline.take());
+          while (pipeline.finish(FINISH_BATCH) > 0) await drainTo(sink, pipeline);
+          await drainTo(sink, pipeline);
           progress.clear();
           if (reader.damaged)
             ctx.log.warn(

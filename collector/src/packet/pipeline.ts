@@ -19,6 +19,7 @@ const F_SYN = TCP.SYN;
 const F_ACK = TCP.ACK;
 const LINK_RAW = LINKTYPE.RAW;
 import { CampusMatcher } from './direction';
+import { EventText } from './event-text';
 import { FlowTable, type EndReason } from './flow-table';
 import { isoTime } from './iso-time';
 import { FragmentReassembler } from './reassembly';
@@ -32,6 +33,11 @@ export interface PipelineOptions {
   /** Capture interface, reported as observer.ingress.interface.name. */
   interfaceName?: string;
   parsers?: AppParser[];
+  /**
+   * Produce events as NDJSON text (takeText) instead of objects (take), for sinks that
+   * take pre-serialised lines: the same bytes JSON.stringify gives, without the objects.
+   */
+  text?: boolean;
 }
 
 interface Segment {
@@ -81,6 +87,8 @@ export class PacketPipeline {
   private lastTs = 0;
   private readonly org: { id: string; name?: string };
   private readonly observer: Record<string, unknown>;
+  /** Set in text mode: where events are written as NDJSON. */
+  private readonly out: EventText | undefined;
 
   constructor(private readonly opts: PipelineOptions) {
     const f = opts.config.flow;
@@ -99,6 +107,7 @@ export class PacketPipeline {
     this.org = { ...opts.organization };
     this.observer = { ...opts.observer, type: 'sensor', product: 'EduSentry collector' };
     if (opts.interfaceName) this.observer.ingress = { interface: { name: opts.interfaceName } };
+    if (opts.text) this.out = new EventText(this.org, this.observer);
   }
 
   /** The PacketHandler for CaptureReader and live capture. */
@@ -332,20 +341,26 @@ export class PacketPipeline {
 
   private appEvent(slot: number, app: FlowApp, fields: Record<string, unknown>, ts: number, dir: Direction): void {
     app.cid ??= this.communityId(slot);
-    const [a, b] = this.endpoints(slot);
     const dataset = app.parser.dataset;
     const n = app.seq++;
     const kind = app.parser.name;
+    const id = eventId(this.opts.source, `${app.cid}|${app.first}|${kind}|${n}`);
+    const action = kind === 'dns' ? `dns_${(fields.dns as { type?: string })?.type ?? 'message'}` : `${kind}_session`;
+    if (this.out && this.appText(slot, app.cid, kind, dataset, id, action, fields, ts, dir)) {
+      this.counters.app_events++;
+      return;
+    }
+    const [a, b] = this.endpoints(slot);
     const event: EcsEvent = {
       '@timestamp': isoTime(ts),
       event: {
-        id: eventId(this.opts.source, `${app.cid}|${app.first}|${kind}|${n}`),
+        id,
         kind: 'event',
         dataset,
         module: 'edusentry',
         category: kind === 'http' ? ['network', 'web'] : ['network'],
         type: ['protocol'],
-        action: kind === 'dns' ? `dns_${(fields.dns as { type?: string })?.type ?? 'message'}` : `${kind}_session`,
+        action,
       },
       organization: this.org,
       observer: this.observer,
@@ -355,7 +370,41 @@ export class PacketPipeline {
       ...fields,
     };
     this.counters.app_events++;
-    this.events.push(event);
+    if (this.out) this.out.line(JSON.stringify(event));
+    else this.events.push(event);
+  }
+
+  /** The application event as NDJSON text; false when it must take the object path. */
+  private appText(
+    slot: number,
+    cid: string,
+    kind: string,
+    dataset: string,
+    id: string,
+    action: string,
+    fields: Record<string, unknown>,
+    ts: number,
+    dir: Direction,
+  ): boolean {
+    const f = this.flows;
+    const k = slot * 4;
+    const v = f.ipVersion[slot];
+    const proto = f.proto[slot];
+    const ports = proto === P_TCP || proto === P_UDP || proto === 132;
+    const a = EventText.endpoint(formatIp(v, f.addrA, k), f.portA[slot], ports);
+    const b = EventText.endpoint(formatIp(v, f.addrB, k), f.portB[slot], ports);
+    const net = EventText.network(
+      proto,
+      v === 4,
+      cid,
+      this.campus.direction(v, f.addrA, k, f.addrB, k),
+      kind,
+      f.vlanCount[slot],
+      f.vlanOuter[slot],
+      f.vlanInner[slot],
+    );
+    const [src, dst] = dir === 0 ? [a, b] : [b, a];
+    return this.out!.app(isoTime(ts), id, dataset, kind === 'http', action, src, dst, net, fields);
   }
 
   private flowEnded(slot: number, reason: EndReason): void {
@@ -376,6 +425,10 @@ export class PacketPipeline {
     }
     const f = this.flows;
     const cid = app?.cid ?? this.communityId(slot);
+    if (this.out) {
+      this.flowText(slot, reason, cid, app?.parser.name);
+      return;
+    }
     const [a, b] = this.endpoints(slot);
     a.packets = f.packetsFwd[slot];
     a.bytes = f.bytesFwd[slot];
@@ -424,6 +477,62 @@ export class PacketPipeline {
     this.events.push(event);
   }
 
+  /** The network.flow event as NDJSON text, straight from the flow table's columns. */
+  private flowText(slot: number, reason: EndReason, cid: string, protocol: string | undefined): void {
+    const f = this.flows;
+    const k = slot * 4;
+    const v = f.ipVersion[slot];
+    const proto = f.proto[slot];
+    const ports = proto === P_TCP || proto === P_UDP || proto === 132;
+    const ipA = formatIp(v, f.addrA, k);
+    const ipB = formatIp(v, f.addrB, k);
+    const pA = f.portA[slot];
+    const pB = f.portB[slot];
+    const pf = f.packetsFwd[slot];
+    const pr = f.packetsRev[slot];
+    const bf = f.bytesFwd[slot];
+    const br = f.bytesRev[slot];
+    const first = f.first[slot];
+    const last = f.last[slot];
+    const start = isoTime(first);
+    const id = eventId(
+      this.opts.source,
+      `${cid}|${first}|${ipA}|${ports ? pA : ''}|${ipB}|${ports ? pB : ''}|${proto}|${f.vlanOuter[slot]}.${f.vlanInner[slot]}`,
+    );
+    const net = EventText.network(
+      proto,
+      v === 4,
+      cid,
+      this.campus.direction(v, f.addrA, k, f.addrB, k),
+      protocol,
+      f.vlanCount[slot],
+      f.vlanOuter[slot],
+      f.vlanInner[slot],
+    );
+    const edu = EventText.flowFields(
+      reason,
+      proto === P_TCP,
+      f.flagsFwd[slot],
+      f.flagsRev[slot],
+      proto === P_ICMP || proto === P_ICMPV6,
+      f.icmpType[slot],
+      f.icmpCode[slot],
+    );
+    this.out!.flow(
+      start,
+      id,
+      isoTime(last),
+      Math.round((last - first) * 1e6),
+      `${EventText.endpoint(ipA, pA, ports)},"packets":${pf},"bytes":${bf}`,
+      `${EventText.endpoint(ipB, pB, ports)},"packets":${pr},"bytes":${br}`,
+      net,
+      bf + br,
+      pf + pr,
+      edu,
+    );
+    this.counters.flow_events++;
+  }
+
   /** Advances time without packets (live capture): expires idle flows. */
   tick(now: number): void {
     this.flows.expire(now);
@@ -436,6 +545,11 @@ export class PacketPipeline {
    */
   finish(limit = Infinity): number {
     return this.flows.flush('end_of_capture', limit);
+  }
+
+  /** Text mode: the NDJSON lines produced since the last call, and how many events they are. */
+  takeText(): { text: Buffer; count: number } {
+    return this.out ? this.out.take() : { text: Buffer.alloc(0), count: 0 };
   }
 
   /** The events produced since the last call. */
