@@ -1,24 +1,63 @@
 /**
- * Multi-pattern substring search (Aho-Corasick) compiled to a dense transition table over
- * ASCII; every other character shares one column, which can only add matches (the caller
- * confirms with the real predicate), never lose them. One pass over the text finds which of
- * thousands of literals occur.
+ * Multi-pattern substring search (Aho-Corasick) compiled to a dense transition table, matching
+ * lower-case patterns case-insensitively without lower-casing the text. Columns are character
+ * classes: each ASCII character that occurs in a pattern has its own (upper and lower case
+ * share it), every other character shares one, which can only add matches (the caller confirms
+ * with the real predicate), never lose them. A scan reads the text value by value, so an event
+ * is searched without first joining its values.
+ *
+ * Exactness: if `x.toLowerCase()` contains a pattern, the scan of `x` reports it. Lower-casing
+ * maps each character to one character of the same class, except U+0130 (to "i" + U+0307, so a
+ * pattern must not contain U+0307: `foldable` cuts it out) and U+212A (Kelvin, to "k"); long s
+ * (U+017F) shares the class of "s" because case-insensitive RE2 patterns fold it so.
  */
-const ALPHABET = 128;
-const col = (c: number) => (c < ALPHABET ? c : ALPHABET - 1);
+
+/** The ASCII character a non-ASCII one stands for when scanning, or the character itself. */
+const charOf = (c: number) =>
+  c < 128 ? (c >= 65 && c <= 90 ? c + 32 : c) : c === 0x17f ? 0x73 : c === 0x212a ? 0x6b : c === 0x130 ? 0x69 : c;
+
+/** The longest piece of a lower-case pattern the scan can find exactly (see above). */
+export function foldable(pattern: string): string {
+  if (!pattern.includes('\u0307')) return pattern;
+  return pattern.split('\u0307').reduce((a, b) => (b.length > a.length ? b : a));
+}
 
 export class AhoCorasick {
+  /** ASCII character → class (0: characters no pattern uses); non-ASCII → `other`. */
+  private classOf = new Uint8Array(128);
+  private other = 0;
+  private width: number;
   private delta: Int32Array;
-  /** For each state, the pattern ids that end there (following failure links). */
-  private out: (number[] | undefined)[];
+  /** Pattern ids ending at each state (failure links followed), as ranges of `outIds`. */
+  private outStart: Int32Array;
+  private outIds: Int32Array;
+  /** Per pattern, the scan that last saw it (so each id is reported once per scan). */
+  private seen: Uint32Array;
+  private epoch = 0;
 
   constructor(patterns: string[]) {
+    let classes = 1;
+    let nonAscii = false;
+    for (const p of patterns)
+      for (let i = 0; i < p.length; i++) {
+        const c = charOf(p.charCodeAt(i));
+        if (c >= 128) nonAscii = true;
+        else if (this.classOf[c] === 0) this.classOf[c] = classes++;
+      }
+    if (nonAscii) this.other = classes++;
+    for (let c = 65; c <= 90; c++) this.classOf[c] = this.classOf[c + 32];
+    const width = (this.width = classes);
+    const cls = (c: number) => {
+      c = charOf(c);
+      return c < 128 ? this.classOf[c] : this.other;
+    };
+
     const trie: Map<number, number>[] = [new Map()];
     const ends: number[][] = [[]];
     patterns.forEach((p, id) => {
       let s = 0;
       for (let i = 0; i < p.length; i++) {
-        const c = col(p.charCodeAt(i));
+        const c = cls(p.charCodeAt(i));
         let next = trie[s].get(c);
         if (next === undefined) {
           next = trie.length;
@@ -31,45 +70,75 @@ export class AhoCorasick {
       ends[s].push(id);
     });
     const n = trie.length;
-    const delta = new Int32Array(n * ALPHABET);
+    const delta = new Int32Array(n * width);
     const fail = new Int32Array(n);
-    const out: (number[] | undefined)[] = new Array(n);
+    const out: number[][] = new Array(n);
     const queue: number[] = [];
-    for (let c = 0; c < ALPHABET; c++) {
+    for (let c = 0; c < width; c++) {
       const t = trie[0].get(c);
       delta[c] = t ?? 0;
-      if (t !== undefined) {
-        fail[t] = 0;
-        queue.push(t);
-      }
+      if (t !== undefined) queue.push(t);
     }
-    out[0] = ends[0].length ? ends[0] : undefined;
+    out[0] = ends[0];
     for (let qi = 0; qi < queue.length; qi++) {
       const s = queue[qi];
-      const own = ends[s];
-      const inherited = out[fail[s]];
-      out[s] = own.length || inherited ? [...own, ...(inherited ?? [])] : undefined;
-      for (let c = 0; c < ALPHABET; c++) {
+      out[s] = [...ends[s], ...out[fail[s]]];
+      for (let c = 0; c < width; c++) {
         const t = trie[s].get(c);
         if (t !== undefined) {
-          fail[t] = delta[fail[s] * ALPHABET + c];
-          delta[s * ALPHABET + c] = t;
+          fail[t] = delta[fail[s] * width + c];
+          delta[s * width + c] = t;
           queue.push(t);
-        } else delta[s * ALPHABET + c] = delta[fail[s] * ALPHABET + c];
+        } else delta[s * width + c] = delta[fail[s] * width + c];
       }
     }
     this.delta = delta;
-    this.out = out;
+    this.outStart = new Int32Array(n + 1);
+    for (let s = 0; s < n; s++) this.outStart[s + 1] = this.outStart[s] + out[s].length;
+    this.outIds = Int32Array.from(out.flat());
+    this.seen = new Uint32Array(patterns.length);
   }
 
-  /** Calls `hit(id)` for each pattern occurrence in `text` (an id may repeat). */
-  scan(text: string, hit: (id: number) => void): void {
-    const { delta, out } = this;
+  /** Starts a scan: `feed` then reports each pattern once until the next `start`. */
+  start(): void {
+    if (this.epoch === 0xffffffff) {
+      this.seen.fill(0);
+      this.epoch = 0;
+    }
+    this.epoch++;
+  }
+
+  /**
+   * Scans one value (a match never spans two values): appends to `into`, from index `n`, the
+   * ids of patterns found and not yet reported since `start`; returns the new count.
+   */
+  feed(text: string, into: Int32Array, n: number): number {
+    const { delta, outStart, outIds, seen, classOf, other, width, epoch } = this;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
-      s = delta[s * ALPHABET + col(text.charCodeAt(i))];
-      const o = out[s];
-      if (o !== undefined) for (let k = 0; k < o.length; k++) hit(o[k]);
+      const c = text.charCodeAt(i);
+      s =
+        delta[
+          s * width +
+            (c < 128
+              ? classOf[c]
+              : c === 0x17f
+                ? classOf[0x73]
+                : c === 0x212a
+                  ? classOf[0x6b]
+                  : c === 0x130
+                    ? classOf[0x69]
+                    : other)
+        ];
+      const end = outStart[s + 1];
+      for (let k = outStart[s]; k < end; k++) {
+        const id = outIds[k];
+        if (seen[id] !== epoch) {
+          seen[id] = epoch;
+          into[n++] = id;
+        }
+      }
     }
+    return n;
   }
 }

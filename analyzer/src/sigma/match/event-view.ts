@@ -67,16 +67,11 @@ export class EventView {
   }
 }
 
-/** Every scalar value, separated by NUL (which no literal contains). */
+/** Every scalar value, each preceded by NUL (which no literal contains). */
 function concat(v: unknown, acc: string): string {
-  if (v === null || v === undefined) return acc;
-  if (typeof v !== 'object') return acc + '\u0000' + String(v);
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) acc = concat(v[i], acc);
-    return acc;
-  }
-  for (const k in v as object) acc = concat((v as Record<string, unknown>)[k], acc);
-  return acc;
+  const parts: string[] = [''];
+  collect(v, parts);
+  return acc + parts.join('\u0000');
 }
 
 function collect(v: unknown, out: string[]): void {

@@ -1,43 +1,65 @@
 /**
- * Necessary literals: for a rule, a set of lower-case strings at least one of which must occur
- * somewhere in an event's values for the rule to be able to match (null = no such set, the
- * rule is always evaluated). Derived from the compiled item specs, so modifiers (contains,
- * base64, windash, expand, ...) are already applied. Sound by construction: AND picks one
- * conjunct's set, OR unions, NOT gives up.
+ * Necessary literals of a rule, as clauses: each clause is a set of lower-case strings at least
+ * one of which must occur somewhere in an event's values for the rule to be able to match; all
+ * clauses must hold (an empty list: the rule is always evaluated). Derived from the compiled item
+ * specs, so modifiers (contains, base64, windash, expand, ...) are already applied, and from
+ * regular expressions (regex-literals.ts). Sound by construction: AND keeps every conjunct's
+ * clauses, OR unions one clause per alternative, NOT gives up.
  */
 import { itemSpec, type CompileOptions } from '../compile/item';
 import type { Condition, DetectionNode, DetectionRule } from '../types';
+import { best, regexLiterals, score, type LiteralSet } from './regex-literals';
 
-export type Literals = Set<string> | null;
+export type Clauses = Set<string>[];
 
-export function ruleLiterals(rule: DetectionRule, opts: CompileOptions): Literals {
-  const node = (n: DetectionNode): Literals => {
-    if (n.type === 'item') {
-      if (n.item.field === 'event.dataset') return null; // routing, present in every candidate
-      const spec = itemSpec(n.item, opts);
-      if (spec.kind !== 'str' || spec.neq) return null;
-      const out = new Set<string>();
-      for (const v of spec.values) {
-        if (v === null) return null;
-        const texts = v.filter((p): p is string => typeof p === 'string');
-        if (texts.length === 0) return null;
-        out.add(texts.reduce((a, b) => (b.length > a.length ? b : a)).toLowerCase());
-      }
-      return out;
-    }
-    const sets = n.children.map(node);
-    return n.type === 'and' ? best(sets) : union(sets);
+/** The prefilter tracks at most this many clauses per rule (the most selective ones). */
+export const MAX_CLAUSES = 8;
+
+export function ruleLiterals(rule: DetectionRule, opts: CompileOptions): Clauses {
+  const node = (n: DetectionNode): Clauses => {
+    if (n.type === 'item') return itemClauses(n, opts);
+    const parts = n.children.map(node);
+    return n.type === 'and' ? parts.flat() : anyOf(parts);
   };
-  const cond = (c: Condition): Literals => {
+  const cond = (c: Condition): Clauses => {
     if (c.op === 'id') return node(rule.detection[c.name]);
-    if (c.op === 'not') return null;
-    const sets = c.args.map(cond);
-    return c.op === 'and' ? best(sets) : union(sets);
+    if (c.op === 'not') return [];
+    const parts = c.args.map(cond);
+    return c.op === 'and' ? parts.flat() : anyOf(parts);
   };
-  return cond(rule.condition);
+  return dedupe(cond(rule.condition))
+    .sort((a, b) => score(b) - score(a))
+    .slice(0, MAX_CLAUSES);
 }
 
-function union(sets: Literals[]): Literals {
+function itemClauses(n: DetectionNode & { type: 'item' }, opts: CompileOptions): Clauses {
+  if (n.item.field === 'event.dataset') return []; // routing, present in every candidate
+  const spec = itemSpec(n.item, opts);
+  if (spec.kind !== 'str' && spec.kind !== 're') return [];
+  if (spec.neq) return [];
+  const sets: LiteralSet[] = [];
+  if (spec.kind === 'str') {
+    for (const v of spec.values) {
+      if (v === null) return []; // "missing or null" needs no text
+      const texts = v.filter((p): p is string => typeof p === 'string');
+      sets.push(texts.length ? new Set([texts.reduce((a, b) => (b.length > a.length ? b : a)).toLowerCase()]) : null);
+    }
+  } else for (const p of spec.patterns) sets.push(regexLiterals(p, spec.flags));
+  // `all`: every value must match, so each one's literals are a clause; otherwise any one.
+  if (spec.all) return sets.filter((s): s is Set<string> => s !== null && score(s) >= 0);
+  const one = union(sets);
+  return one && score(one) >= 0 ? [one] : [];
+}
+
+/** OR of alternatives: one clause, the union of each alternative's most selective clause. */
+function anyOf(parts: Clauses[]): Clauses {
+  const picks = parts.map((p) => best(p));
+  const one = union(picks);
+  return one && score(one) >= 0 ? [one] : [];
+}
+
+function union(sets: LiteralSet[]): LiteralSet {
+  if (sets.length === 0) return null;
   const out = new Set<string>();
   for (const s of sets) {
     if (s === null) return null;
@@ -46,18 +68,12 @@ function union(sets: Literals[]): Literals {
   return out;
 }
 
-/** Of several necessary sets, the most selective: longest shortest literal, then fewest. */
-function best(sets: Literals[]): Literals {
-  let pick: Literals = null;
-  let score = -1;
-  for (const s of sets) {
-    if (!s || s.size === 0) continue;
-    const shortest = Math.min(...[...s].map((x) => x.length));
-    const sc = Math.min(shortest, 8) * 1000 - Math.min(s.size, 999);
-    if (sc > score) {
-      score = sc;
-      pick = s;
-    }
-  }
-  return pick;
+function dedupe(clauses: Clauses): Clauses {
+  const seen = new Set<string>();
+  return clauses.filter((c) => {
+    const k = [...c].sort().join('\u0000');
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }

@@ -1,20 +1,26 @@
 /**
  * Narrows the rules of one log source to those that could match an event: one Aho-Corasick
- * pass over the event's values finds which rules' necessary literals occur (see literals.ts);
- * rules without literals are always candidates. Candidates missing a field their condition
- * cannot do without are skipped too. Only then are predicates evaluated.
+ * pass over the event's values finds which necessary literals occur (see literals.ts); a rule
+ * is a candidate when every one of its clauses has a literal that occurs (rules without clauses
+ * always are). Candidates missing a field their condition cannot do without are skipped too.
+ * Only then are predicates evaluated.
  */
 import type { Condition, DetectionNode } from '../types';
-import { AhoCorasick } from './aho-corasick';
+import { AhoCorasick, foldable } from './aho-corasick';
 import type { EventView } from './event-view';
 import type { CompiledRule } from './ruleset';
 
 export class Prefilter {
   private always: number[] = [];
   private ac?: AhoCorasick;
+  /** Per literal id: (rule index << 3 | clause index) for each clause it belongs to. */
   private byLiteral: number[][] = [];
+  /** Per rule: the bit mask with one bit per clause. */
+  private full: Uint8Array;
+  private hits: Uint8Array;
+  private touched: Int32Array;
+  private found = new Int32Array(0);
   private required: string[][];
-  private mark: Uint8Array;
 
   /** The fields whose values the scan reads; null = every value (keyword rules present). */
   private scanFields: string[] | null;
@@ -22,44 +28,66 @@ export class Prefilter {
   constructor(private rules: CompiledRule[]) {
     this.scanFields = scanFieldsOf(rules);
     this.required = rules.map((r) => [...requiredFields(r.rule.condition, r.rule.detection)]);
-    this.mark = new Uint8Array(rules.length);
+    this.full = new Uint8Array(rules.length);
+    this.hits = new Uint8Array(rules.length);
+    this.touched = new Int32Array(rules.length);
     const ids = new Map<string, number>();
     rules.forEach((r, i) => {
-      if (!r.literals) return void this.always.push(i);
-      for (const lit of r.literals) {
-        let id = ids.get(lit);
-        if (id === undefined) {
-          id = ids.size;
-          ids.set(lit, id);
-          this.byLiteral.push([]);
-        }
-        this.byLiteral[id].push(i);
-      }
-    });
-    if (ids.size) this.ac = new AhoCorasick([...ids.keys()]);
-  }
-
-  private text(view: EventView): string {
-    if (this.scanFields === null) return view.joinedLower();
-    let acc = '';
-    for (const f of this.scanFields) for (const v of view.strings(f)) acc += '\u0000' + v;
-    return acc.toLowerCase();
-  }
-
-  /** Rules that could match, in load order: those without literals, and those whose literal occurs. */
-  candidates(view: EventView): CompiledRule[] {
-    const picked: number[] = [];
-    const { mark, byLiteral } = this;
-    if (this.ac) {
-      this.ac.scan(this.text(view), (id) => {
-        for (const i of byLiteral[id]) {
-          if (!mark[i]) {
-            mark[i] = 1;
-            picked.push(i);
+      // A clause with a literal the scan cannot lose (empty once folded) always holds: dropped.
+      const clauses = r.literals.map((clause) => [...clause].map(foldable)).filter((lits) => !lits.includes(''));
+      if (clauses.length === 0) return void this.always.push(i);
+      this.full[i] = (1 << clauses.length) - 1;
+      clauses.forEach((lits, c) => {
+        for (const lit of lits) {
+          let id = ids.get(lit);
+          if (id === undefined) {
+            id = ids.size;
+            ids.set(lit, id);
+            this.byLiteral.push([]);
           }
+          this.byLiteral[id].push((i << 3) | c);
         }
       });
-      for (const i of picked) mark[i] = 0;
+    });
+    if (ids.size) {
+      this.ac = new AhoCorasick([...ids.keys()]);
+      this.found = new Int32Array(ids.size);
+    }
+  }
+
+  /** Scans the values the rules can test; returns how many literal ids were found. */
+  private scan(ac: AhoCorasick, view: EventView): number {
+    ac.start();
+    if (this.scanFields === null) return scanValues(view.doc, ac, this.found, 0);
+    let n = 0;
+    for (const f of this.scanFields) {
+      const vs = view.strings(f);
+      for (let i = 0; i < vs.length; i++) n = ac.feed(vs[i], this.found, n);
+    }
+    return n;
+  }
+
+  /** Rules that could match, in load order: those without clauses, and those whose every clause has a literal that occurs. */
+  candidates(view: EventView): CompiledRule[] {
+    const picked: number[] = [];
+    if (this.ac) {
+      const { byLiteral, hits, touched, found, full } = this;
+      const n = this.scan(this.ac, view);
+      let t = 0;
+      for (let k = 0; k < n; k++) {
+        const entries = byLiteral[found[k]];
+        for (let j = 0; j < entries.length; j++) {
+          const e = entries[j];
+          const r = e >> 3;
+          if (hits[r] === 0) touched[t++] = r;
+          hits[r] |= 1 << (e & 7);
+        }
+      }
+      for (let k = 0; k < t; k++) {
+        const r = touched[k];
+        if (hits[r] === full[r]) picked.push(r);
+        hits[r] = 0;
+      }
     }
     for (const i of this.always) picked.push(i);
     if (picked.length > 1) picked.sort((a, b) => a - b);
@@ -70,6 +98,19 @@ export class Prefilter {
     }
     return out;
   }
+}
+
+/** Every scalar value of the event (for-in: own and inherited enumerable properties, a superset). */
+function scanValues(v: unknown, ac: AhoCorasick, found: Int32Array, n: number): number {
+  if (typeof v === 'string') return ac.feed(v, found, n);
+  if (v === null || v === undefined) return n;
+  if (typeof v !== 'object') return ac.feed(String(v), found, n);
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) n = scanValues(v[i], ac, found, n);
+    return n;
+  }
+  for (const k in v) n = scanValues((v as Record<string, unknown>)[k], ac, found, n);
+  return n;
 }
 
 /** Every field the rules test (their literals can only occur there), or null if one searches all. */

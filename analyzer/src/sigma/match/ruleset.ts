@@ -11,7 +11,7 @@ import { parseRuleFiles } from '../load';
 import type { CorrelationRule, DetectionRule, FilterRule, RuleProblem, SigmaDocument } from '../types';
 import { SigmaError } from '../types';
 import { EventView } from './event-view';
-import { ruleLiterals, type Literals } from './literals';
+import { ruleLiterals, type Clauses } from './literals';
 import { Prefilter } from './prefilter';
 
 export interface CompiledRule {
@@ -27,8 +27,8 @@ export interface CompiledRule {
   filters: string[];
   /** Placeholder values the rule was compiled with (pipeline vars and configuration). */
   placeholders: Record<string, string[]>;
-  /** Necessary literals for the prefilter (null: always evaluated). */
-  literals: Literals;
+  /** Necessary literal clauses for the prefilter (empty: always evaluated). */
+  literals: Clauses;
 }
 
 export interface CompiledCorrelation {
@@ -194,14 +194,22 @@ export class RuleSet {
 
   /** The rules whose condition holds for this event (routing + prefilter + predicate). */
   match(doc: Record<string, unknown>): CompiledRule[] {
-    const ds = (doc.event as { dataset?: string } | undefined)?.dataset ?? (doc['event.dataset'] as string | undefined);
-    if (!ds) return [];
-    const pre = this.prefilters.get(ds);
+    const pre = this.prefilterOf(doc);
     if (!pre) return [];
     const view = new EventView(doc);
     const out: CompiledRule[] = [];
     for (const r of pre.candidates(view)) if (r.predicate(view)) out.push(r);
     return out;
+  }
+
+  /** The rules whose predicate `match` evaluates for this event (routing + prefilter). */
+  candidates(doc: Record<string, unknown>): CompiledRule[] {
+    return this.prefilterOf(doc)?.candidates(new EventView(doc)) ?? [];
+  }
+
+  private prefilterOf(doc: Record<string, unknown>): Prefilter | undefined {
+    const ds = (doc.event as { dataset?: string } | undefined)?.dataset ?? (doc['event.dataset'] as string | undefined);
+    return ds ? this.prefilters.get(ds) : undefined;
   }
 
   activeDatasets(): string[] {
