@@ -6,6 +6,7 @@
  */
 import type { EcsEvent } from '@edusentry/core';
 import type { Binding } from './parsers';
+import { msFromIso } from './time';
 
 interface Interval {
   user: string;
@@ -47,16 +48,18 @@ export class Attribution {
   /** Adds user.name from the source (else destination) address; true when it did. */
   enrich(e: EcsEvent): boolean {
     if (e.user?.name) return false;
-    const at = Date.parse(e['@timestamp']);
-    for (const ep of [e.source, e.destination, e.client]) {
-      const name = ep?.ip ? this.lookup(ep.ip, at) : undefined;
-      if (name) {
-        e.user = { ...e.user, name };
-        if (ep) ep.user = { name };
-        return true;
-      }
-    }
-    return false;
+    const at = msFromIso(e['@timestamp']);
+    return (
+      this.enrichFrom(e, e.source, at) || this.enrichFrom(e, e.destination, at) || this.enrichFrom(e, e.client, at)
+    );
+  }
+
+  private enrichFrom(e: EcsEvent, ep: EcsEvent['source'], at: number): boolean {
+    const name = ep?.ip ? this.lookup(ep.ip, at) : undefined;
+    if (!name) return false;
+    e.user = { ...e.user, name };
+    if (ep) ep.user = { name };
+    return true;
   }
 
   size(): number {

@@ -25,6 +25,21 @@ const MONTHS: Record<string, string> = {
   Dec: '12',
 };
 
+/**
+ * LINE's match of a line. A line without '] "' cannot match (skips the regex for the
+ * lines of other devices), and the last result is kept: a line is matched by
+ * `matches` and then by `parse`, one after the other.
+ */
+let lastLine: string | undefined;
+let lastMatch: RegExpExecArray | null = null;
+function lineMatch(m: string): RegExpExecArray | null {
+  if (m !== lastLine) {
+    lastMatch = m.includes('] "') ? LINE.exec(m) : null;
+    lastLine = m;
+  }
+  return lastMatch;
+}
+
 /** "10/Oct/2000:13:55:36 -0700" → ISO. */
 export function clfTime(s: string): string | undefined {
   const m = /^(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-]\d{2})(\d{2})$/.exec(s);
@@ -39,9 +54,9 @@ function accessLog(name: string, product: string): DeviceParser {
     vendor: name === 'nginx' ? 'F5' : 'Apache',
     product,
     programs: [name, name === 'apache' ? 'httpd' : 'nginx'],
-    matches: (m) => LINE.test(m),
+    matches: (m) => lineMatch(m) !== null,
     parse(m): ParsedLog | undefined {
-      const r = LINE.exec(m);
+      const r = lineMatch(m);
       if (!r) return undefined;
       const [, client, user, time, method, target, version, status, size, referrer, agent] = r;
       const q = target.indexOf('?');

@@ -17,6 +17,55 @@ export function keyValues(
   return out;
 }
 
+const isWord = (c: number): boolean =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95; /* \w */
+
+/**
+ * The matches of /(\w+)=(\S*)/g in s, in order, without the regex (netfilter's
+ * "IN=eth0 OUT= SRC=…", some twenty pairs a line): a match starts at the first run
+ * of word characters followed by '=', and its value runs to the next whitespace
+ * (JavaScript's \s). `pair` gets the key and where the value is; the value is only
+ * cut out when the caller wants it.
+ */
+export function forEachWordPair(s: string, pair: (key: string, from: number, to: number) => void): void {
+  let i = 0;
+  const n = s.length;
+  while (i < n) {
+    while (i < n && !isWord(s.charCodeAt(i))) i++;
+    const start = i;
+    while (i < n && isWord(s.charCodeAt(i))) i++;
+    if (i === start || s.charCodeAt(i) !== 61 /* = */) continue;
+    const key = s.slice(start, i);
+    const from = ++i;
+    while (i < n && !isSpace(s.charCodeAt(i))) i++;
+    pair(key, from, i);
+  }
+}
+
+/** keyValues(s, /(\w+)=(\S*)()/g) by forEachWordPair: every pair, a later key replacing an earlier one. */
+export function wordKeyValues(s: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  forEachWordPair(s, (k, from, to) => (out[k] = s.slice(from, to)));
+  return out;
+}
+
+/** JavaScript's \s: the characters a regex's \s matches. */
+export function isSpace(c: number): boolean {
+  return (
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
 export function ip(v: string | undefined): string | undefined {
   return v && isIP(v) ? v : undefined;
 }
@@ -44,18 +93,25 @@ export function transport(v: string | undefined): string | undefined {
   return TRANSPORTS[v] ?? v.toLowerCase();
 }
 
-/** Drops undefined members so events stay small and comparable. */
+/**
+ * Drops undefined members (and objects left empty) so events stay small and
+ * comparable. Copies into fresh objects, members in the same order: deleting members
+ * turned each object into a slow dictionary, which every later read, merge and
+ * serialisation of the event paid for.
+ */
 export function compact<T extends Record<string, unknown>>(o: T): T {
+  const out: Record<string, unknown> = {};
   // for..in without key arrays: this runs on every parsed line (parsers build plain objects).
   for (const k in o) {
-    const v = o[k];
-    if (v === undefined) delete o[k];
-    else if (v && typeof v === 'object' && !Array.isArray(v)) {
-      compact(v as Record<string, unknown>);
-      if (isEmpty(v)) delete o[k];
+    let v: unknown = o[k];
+    if (v === undefined) continue;
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      v = compact(v as Record<string, unknown>);
+      if (isEmpty(v as object)) continue;
     }
+    out[k] = v;
   }
-  return o;
+  return out as T;
 }
 
 function isEmpty(o: object): boolean {

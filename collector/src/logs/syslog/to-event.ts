@@ -7,7 +7,7 @@
 import { type EcsEvent, type LogEvent, type Observer, type Organization } from '@edusentry/core';
 import type { Attribution } from '../attribution';
 import { stringEventId } from '../event-id';
-import { isoFromMs } from '../time';
+import { isoFromMs, msFromIso } from '../time';
 import { parseDeviceLine, type ParserSelection } from '../parsers';
 import { FACILITIES, parseSyslog, SEVERITIES, type ParseOptions } from './parse';
 
@@ -57,8 +57,11 @@ export function lineToEvent(raw: string, source: string, receivedMs: number, o: 
     if (m.version) sys.version = String(m.version);
     if (m.structuredData) sys.structured_data = m.structuredData;
     ev.log = { syslog: sys };
-    if (m.appname)
-      ev.process = { name: m.appname, ...(m.procid && /^\d+$/.test(m.procid) ? { pid: Number(m.procid) } : {}) };
+    if (m.appname) {
+      const proc: NonNullable<LogEvent['process']> = { name: m.appname };
+      if (m.procid && isDigits(m.procid)) proc.pid = Number(m.procid);
+      ev.process = proc;
+    }
     if (m.hostname) ev.host = { name: m.hostname };
     if (m.severity !== undefined) ev.log.level = SEVERITIES[m.severity];
   } else if (o.input) ev.log = { file: { path: o.input } };
@@ -68,8 +71,11 @@ export function lineToEvent(raw: string, source: string, receivedMs: number, o: 
     merged.event.id = ev.event.id;
     merged.event.dataset = 'syslog';
     merged.event.module = parser.name;
-    merged.observer = { ...merged.observer, vendor: parser.vendor, product: parser.product };
-    if (parsed.binding && o.attribution) o.attribution.learn(parsed.binding, Date.parse(merged['@timestamp']));
+    // In place (not a copy): the observer object was made for this event above.
+    const observer = merged.observer as Observer;
+    observer.vendor = parser.vendor;
+    observer.product = parser.product;
+    if (parsed.binding && o.attribution) o.attribution.learn(parsed.binding, msFromIso(merged['@timestamp']));
     if (o.attribution && (merged.url || merged.source?.ip)) o.attribution.enrich(merged as unknown as EcsEvent);
     return merged;
   }
@@ -108,6 +114,15 @@ function mergeCopy(base: Record<string, unknown>, patch: Record<string, unknown>
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return !!v && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** /^\d+$/ without a regex. */
+function isDigits(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return s.length > 0;
 }
 
 /** Observer for a syslog sender (the device), merged over the collector's own. */
