@@ -127,8 +127,22 @@ describe('console in Chromium', () => {
       document.querySelector('[data-testid=drawer-status]')?.textContent?.includes('已确认'),
     );
 
-    await page.getByTestId('triage-assign').click();
-    await page.getByTestId('triage-assignee').locator('input').fill('officer');
+    // A searchable select fed by GET /api/users/assignable?orgId=<the alert's school>.
+    const [assignable] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/api/users/assignable?orgId=east-no1')),
+      page.getByTestId('triage-assign').click(),
+    ]);
+    expect((await assignable.json()).items.map((u: { username: string }) => u.username)).toContain('officer');
+    await page.getByTestId('triage-assignee').click();
+    const options = page.locator('.n-base-select-option');
+    await options.first().waitFor();
+    const offered = await options.allTextContents();
+    expect(offered.some((o) => o.includes('(monitor)'))).toBe(true);
+    expect(offered.some((o) => o.includes('(sysadmin)') || o.includes('(auditadmin)'))).toBe(false);
+    await page.keyboard.type('李安全');
+    await expect(options.allTextContents()).resolves.toEqual([expect.stringContaining('(officer)')]);
+    await shot('05a-assignee-select');
+    await options.first().click();
     await page.getByTestId('triage-submit').click();
     await drawer.getByText('officer').first().waitFor();
 
@@ -160,11 +174,13 @@ describe('console in Chromium', () => {
     await page.waitForFunction(() =>
       document.querySelector('[data-testid=incident-status]')?.textContent?.includes('调查中'),
     );
-    const owner = page.getByTestId('incident-owner').locator('input');
-    await owner.fill('officer');
+    await page.getByTestId('incident-owner').click();
+    await page.keyboard.type('officer');
+    const ownerOption = page.locator('.n-base-select-option', { hasText: '(officer)' });
+    await ownerOption.waitFor();
     const [patched] = await Promise.all([
       page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().includes('/api/incidents/')),
-      owner.press('Enter'),
+      ownerOption.click(),
     ]);
     expect((await patched.json()).owner).toBe('officer');
     await page.getByTestId('timeline-input').locator('textarea').fill('已提取样本哈希并上报市教育局');

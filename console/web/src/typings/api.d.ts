@@ -80,6 +80,13 @@ declare namespace Api {
   }
 
   namespace User {
+    /** GET /api/users/assignable */
+    interface Assignable {
+      username: string;
+      displayName: string;
+      role: Auth.Role;
+      orgId: string;
+    }
     interface CreateBody {
       username: string;
       password: string;
@@ -230,7 +237,7 @@ declare namespace Api {
       description?: string;
       grade?: Grade;
       category?: Category;
-      owner?: string;
+      owner?: string | null;
       status?: Status;
     }
   }

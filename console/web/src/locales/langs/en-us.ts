@@ -146,6 +146,8 @@ const enUS: LocaleSchema = {
     note: 'Note',
     notePlaceholder: 'What was done, conclusions, evidence…',
     assignTo: 'Assign to',
+    pickAssignee: 'Search by name, username or school',
+    noAssignable: 'No one in your scope can be assigned',
     history: 'History',
     events: 'Triggering events',
     attributedUser: 'Attributed user',

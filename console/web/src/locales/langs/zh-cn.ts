@@ -136,6 +136,8 @@ const zhCN = {
     note: '备注',
     notePlaceholder: '记录处置过程、结论或证据…',
     assignTo: '指派给',
+    pickAssignee: '搜索姓名、用户名或学校',
+    noAssignable: '范围内没有可指派的处置人员',
     history: '处置记录',
     events: '触发事件',
     attributedUser: '关联用户',

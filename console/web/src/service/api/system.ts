@@ -4,6 +4,11 @@ export function fetchUserList(query: Api.Common.PageQuery & { q?: string }) {
   return http.get<Api.Common.Page<Api.Auth.User>>('/api/users', { ...query });
 }
 
+/** Who alerts and incidents of `orgId` (default: the caller's subtree) can be given to. */
+export function fetchAssignableUsers(orgId?: string) {
+  return http.get<{ items: Api.User.Assignable[] }>('/api/users/assignable', orgId ? { orgId } : {});
+}
+
 export function fetchCreateUser(body: Api.User.CreateBody) {
   return http.post<Api.Auth.User>('/api/users', body);
 }
