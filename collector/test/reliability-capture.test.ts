@@ -12,7 +12,7 @@
  *
  * Kills wait for progress (events in the store, or the spool growing), never for a fixed
  * time, and each must find the collector still running: the capture is generated large
- * enough (150k packets) that reading it takes seconds, while a poll takes milliseconds.
+ * enough (120k packets) that reading it takes seconds, while a poll takes milliseconds.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,13 +24,15 @@ import { writeSyntheticCapture } from './helpers/synthetic-capture';
 import { opensearchUrl } from './shipper/helpers';
 import { startDedicatedNode, type SearchNode } from './shipper/search-node';
 
-const PACKETS = 150_000;
+const PACKETS = 120_000;
 const DATASETS: Dataset[] = ['network.flow', 'network.dns', 'network.http'];
 
 interface Variant {
   name: string;
   /** The store section of the collector's configuration. */
   storeYaml: string;
+  /** The shipper's retry backoff (base, cap). */
+  backoffMs: [number, number];
   /** The store as the test sees it (directly, not through the collector). */
   store: (dir: string) => Promise<EventStore>;
   /** Makes the store unavailable / available again. */
@@ -72,8 +74,8 @@ collector:
     batchSize: 250
     flushIntervalMs: 100
     maxAttempts: 1
-    backoffBaseMs: 50
-    backoffMaxMs: 500
+    backoffBaseMs: ${v.backoffMs[0]}
+    backoffMaxMs: ${v.backoffMs[1]}
     heartbeatIntervalMs: 0
     spool:
       fsync: always
@@ -100,7 +102,7 @@ collector:
     const expected = [...new Set(truthIds)].sort();
     expect(expected.length).toBe(truthIds.length); // one capture never yields one id twice
     const N = expected.length;
-    expect(N).toBeGreaterThan(3000);
+    expect(N).toBeGreaterThan(2000);
 
     const s = (store = await v.store(dir));
     const count = async () => {
@@ -137,8 +139,8 @@ collector:
 
     // 1. Store up: killed once a quarter of the events are stored, then (re-reading from
     //    the start) once more than half are.
-    await killWhen('store up, 25% stored', async () => (await countOr(0)) >= 0.25 * N, 100);
-    await killWhen('store up, 55% stored', async () => (await countOr(0)) >= 0.55 * N, 100);
+    await killWhen('store up, 25% stored', async () => (await countOr(0)) >= 0.25 * N, 200);
+    await killWhen('store up, 55% stored', async () => (await countOr(0)) >= 0.55 * N, 200);
     const beforeOutage = await count();
 
     // 2. Store stopped: a run starts anyway and spools; killed as soon as the spool grows.
@@ -154,11 +156,11 @@ collector:
     expect(expected.filter((id) => !spooled.has(id))).toEqual([]);
 
     // 3. Store back: a run drains the spool (in order, ahead of its own events) and is
-    //    killed halfway through what the store was missing; a last run completes.
+    //    killed a quarter of the way through what the store was missing; a last run completes.
     v.outage.end();
     storeUp = true;
-    const halfway = beforeOutage + (N - beforeOutage) / 2;
-    await killWhen('store back, draining', async () => (await countOr(0)) >= halfway, 100);
+    const quarter = beforeOutage + (N - beforeOutage) / 4;
+    await killWhen('store back, draining', async () => (await countOr(0)) >= quarter);
     expect(peekSpool(spoolDir).length).toBeGreaterThan(0); // the kill landed mid-drain
     await toCompletion('store back, final run');
 
@@ -202,7 +204,13 @@ store:
   url: ${node.url}
   indexPrefix: ${prefix}
   requestTimeoutMs: 2000`,
-        store: () => openElasticStore({ url: node.url, indexPrefix: prefix, requestTimeoutMs: 30000 }),
+        backoffMs: [50, 500],
+        // Initialised as a deployment does once (`edusentry store init`), not by the first write.
+        store: async () => {
+          const s = await openElasticStore({ url: node.url, indexPrefix: prefix, requestTimeoutMs: 30000 });
+          await s.init();
+          return s;
+        },
         // The node's JVM is frozen: connections open but nothing answers, like a hung cluster.
         outage: { begin: () => process.kill(node.pid, 'SIGSTOP'), end: () => process.kill(node.pid, 'SIGCONT') },
         refresh: (s) => (s as unknown as { refresh(): Promise<void> }).refresh(),
@@ -222,6 +230,9 @@ describe('reliability from a capture with the embedded store', () => {
       storeYaml: `
 store:
   kind: embedded`,
+      // A write against a locked database blocks the process for SQLite's busy timeout (5 s):
+      // fewer drain attempts during the outage keep the run short.
+      backoffMs: [2000, 10000],
       store: async (dir) => {
         path = join(dir, 'data', 'events.db');
         const s = new EmbeddedStore({ path });

@@ -10,7 +10,9 @@
  * - When the store throws or keeps failing, batches go to the on-disk spool, and
  *   while the spool holds anything every new batch goes behind it, so the store
  *   receives events in the order they arrived. A drain loop empties it when the
- *   store answers again.
+ *   store answers again. Flushing and draining are serialised separately: while the
+ *   spool holds events a flush only appends to it, so a drain attempt hanging on a
+ *   store that does not answer never holds up the collector.
  * - Counters (received, shipped, spooled, quarantined, dropped, …) and a periodic
  *   heartbeat event (dataset collector.heartbeat) written through the same path.
  */
@@ -74,7 +76,8 @@ class StoreShipper implements Shipper {
   private readonly spool: Spool;
   private readonly deadLetterPath: string;
   private queue: EcsEvent[] = [];
-  private lock: Promise<unknown> = Promise.resolve();
+  private flushing: Promise<unknown> = Promise.resolve();
+  private draining: Promise<unknown> = Promise.resolve();
   private flushTimer?: NodeJS.Timeout;
   private drainTimer?: NodeJS.Timeout;
   private heartbeatTimer?: NodeJS.Timeout;
@@ -129,7 +132,7 @@ class StoreShipper implements Shipper {
   }
 
   flush(): Promise<void> {
-    return this.exclusive(async () => {
+    return this.serial('flushing', async () => {
       while (this.queue.length) {
         const batch = this.queue.splice(0, this.cfg.batchSize);
         await this.ship(batch);
@@ -138,7 +141,7 @@ class StoreShipper implements Shipper {
   }
 
   drain(): Promise<boolean> {
-    return this.exclusive(() => this.drainNow(Infinity));
+    return this.serial('draining', () => this.drainNow(Infinity));
   }
 
   async close(): Promise<void> {
@@ -150,7 +153,7 @@ class StoreShipper implements Shipper {
     await this.flush();
     // Empty the spool while the store accepts (drainNow stops at the first failure): a
     // one-shot command (collect pcap) must not exit leaving events behind a store that is up.
-    await this.exclusive(() => this.drainNow(Infinity));
+    await this.serial('draining', () => this.drainNow(Infinity));
     this.spool.close();
   }
 
@@ -193,10 +196,15 @@ class StoreShipper implements Shipper {
     await this.push([hb as unknown as EcsEvent]);
   }
 
-  /** Runs `fn` after everything queued before it: one store writer at a time keeps order. */
-  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.lock.then(fn, fn);
-    this.lock = run.catch(() => undefined);
+  /**
+   * Runs `fn` after everything queued before it on the same chain: one flusher and one
+   * drainer at a time. They never write to the store together: a flush writes to the
+   * store only while the spool is empty, and a drain only while it is not; a flush that
+   * finds the spool non-empty appends behind it, which keeps arrival order.
+   */
+  private serial<T>(chain: 'flushing' | 'draining', fn: () => Promise<T>): Promise<T> {
+    const run = this[chain].then(fn, fn);
+    this[chain] = run.catch(() => undefined);
     return run;
   }
 
@@ -275,7 +283,7 @@ class StoreShipper implements Shipper {
     if (this.drainTimer || this.closed) return;
     this.drainTimer = setTimeout(() => {
       this.drainTimer = undefined;
-      void this.exclusive(() => this.drainNow(Infinity)).catch((e) => this.logError('drain', e));
+      void this.serial('draining', () => this.drainNow(Infinity)).catch((e) => this.logError('drain', e));
     }, delay);
     this.drainTimer.unref();
   }

@@ -7,13 +7,13 @@
  *   - bulk TCP (port 5001): handshake, 100–200 data segments, FIN both ways;
  *   - other UDP (port 514): a few datagrams one way.
  * Bulk flows carry most packets, so the capture is long to read for the events it
- * yields (about one event per 20 packets). Deterministic: the same options give the same bytes. Every flow has its own client
+ * yields (about one event per 30 packets). Deterministic: the same options give the same bytes. Every flow has its own client
  * address and port, so no two flows share a 5-tuple.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 
 export interface SyntheticCaptureOptions {
-  /** Packets to write (the capture stops at the first flow boundary past this). */
+  /** Packets to write: past this no flow starts, and the open ones run to their end. */
   packets: number;
   /** Flows open at once (interleaved packet by packet). */
   concurrent?: number;
@@ -90,7 +90,7 @@ const tcpClose = (): Segment[] => [
 
 function newFlow(n: number, rand: () => number): Flow {
   const r = rand();
-  const kind: FlowKind = r < 0.3 ? 'http' : r < 0.6 ? 'dns' : r < 0.85 ? 'bulk' : 'udp';
+  const kind: FlowKind = r < 0.25 ? 'http' : r < 0.5 ? 'dns' : r < 0.85 ? 'bulk' : 'udp';
   // Client 10.x.y.z from the flow number; servers from small pools outside the campus.
   const client = ((10 << 24) | ((n * 7919) & 0xffffff)) >>> 0;
   const cport = 1024 + (n % 60000);

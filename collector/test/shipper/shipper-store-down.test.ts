@@ -1,8 +1,11 @@
 /**
- * close() empties the spool while the store accepts: after one failed write every later
- * batch queues behind the spool, so a one-shot run (`collect pcap --store`) that hit a
- * single hiccup must not exit with most of its events still spooled. When the store is
- * still down at close, close() gives up after one failed attempt and the spool keeps them.
+ * The shipper around a store that fails or hangs:
+ * - close() empties the spool while the store accepts: after one failed write every later
+ *   batch queues behind the spool, so a one-shot run (`collect pcap --store`) that hit a
+ *   single hiccup must not exit with most of its events still spooled. When the store is
+ *   still down at close, close() gives up after one failed attempt and the spool keeps them.
+ * - a drain attempt hanging on a store that does not answer (a frozen node) does not hold
+ *   up flushes: new batches go behind the spool at once, so the collector keeps reading.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,19 +22,28 @@ function logEvent(i: number): EcsEvent {
   } as EcsEvent;
 }
 
-/** The real store, failing its first `failures` writes (a timeout, a restart). */
-function flaky(inner: EventStore, failures: number): { store: EventStore; writes: () => number } {
+/**
+ * The real store, failing its first `failures` writes (a timeout, a restart); while
+ * `hang` is set, a failing write first waits for it (a node that does not answer).
+ */
+function flaky(inner: EventStore, failures: number): { store: EventStore; writes: () => number; hang?: Promise<void> } {
   let writes = 0;
-  const store = new Proxy(inner, {
-    get: (t, p) =>
-      p === 'write'
-        ? async (events: EcsEvent[]) => {
-            if (writes++ < failures) throw new Error('Request timed out');
-            return t.write(events);
-          }
-        : (t as any)[p],
-  });
-  return { store, writes: () => writes };
+  const f: { store: EventStore; writes: () => number; hang?: Promise<void> } = {
+    writes: () => writes,
+    store: new Proxy(inner, {
+      get: (t, p) =>
+        p === 'write'
+          ? async (events: EcsEvent[]) => {
+              if (writes++ < failures) {
+                await f.hang;
+                throw new Error('Request timed out');
+              }
+              return t.write(events);
+            }
+          : (t as any)[p],
+    }),
+  };
+  return f;
 }
 
 // The drain timer never fires during a test: only close() can empty the spool.
@@ -74,5 +86,25 @@ describe('shipper close()', () => {
       Array.from({ length: 30 }, (_, i) => `close-drain line ${i}`),
     );
     expect((await store.stats()).total).toBe(0);
+  });
+
+  it('flushes behind the spool while a drain attempt hangs on the store', async () => {
+    const f = flaky(store, Infinity);
+    const sh = createShipper(f.store, { dataDir: dir, ...noTimers });
+    await sh.push(Array.from({ length: 10 }, (_, i) => logEvent(i))); // fails at once: spooled
+    let release!: () => void;
+    f.hang = new Promise<void>((r) => (release = r));
+    const drained = sh.drain(); // hangs in the store's write until released
+    // Were flushes queued behind the drain, this would wait for the release, which only comes after.
+    for (let i = 10; i < 40; i += 10) await sh.push(Array.from({ length: 10 }, (_, j) => logEvent(i + j)));
+    await sh.flush();
+    expect(sh.counters().spooled).toBe(40);
+    release();
+    expect(await drained).toBe(false);
+    f.hang = undefined;
+    await sh.close(); // still down: kept, in arrival order
+    expect(peekSpool(join(dir, 'spool')).map((e) => e.message)).toEqual(
+      Array.from({ length: 40 }, (_, i) => `close-drain line ${i}`),
+    );
   });
 });
