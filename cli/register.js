@@ -9,7 +9,6 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const crypto = require('node:crypto');
-const swc = require('@swc/core');
 
 const debug = Boolean(process.env.EDUSENTRY_DEBUG);
 const options = {
@@ -19,6 +18,8 @@ const options = {
 };
 if (debug) process.setSourceMapsEnabled(true);
 const version = `${require('@swc/core/package.json').version} ${JSON.stringify(options)}`;
+/** swc's native binding loads only when a file is not in the cache yet. */
+let swc;
 const cacheDir = path.join(__dirname, '..', 'node_modules', '.cache', 'edusentry-swc');
 let cacheable = true;
 try {
@@ -40,6 +41,7 @@ function compile(filename) {
       // Not compiled yet.
     }
   }
+  swc ??= require('@swc/core');
   const { code } = swc.transformSync(fs.readFileSync(filename, 'utf8'), { ...options, filename });
   if (cacheable) {
     try {
