@@ -6,7 +6,7 @@
  * correlation grouped by the campus source, a single-event rule on a campus destination, the
  * interval edges (before the login, after the logout), and the bindings surviving a restart.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -19,6 +19,7 @@ import {
 } from '@edusentry/core';
 import { flowToEcs, lineToEvent, type FlowRecord } from '@edusentry/collector';
 import { AnalyzerService, analyzerConfigSchema, sigmaDir } from '../src';
+import { UserAttribution } from '../src/service/user-attribution';
 
 const T = (h: number, m = 0, s = 0) => Date.UTC(2026, 0, 1, h, m, s);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -182,5 +183,56 @@ describe('alerts carry the account bound to their campus address', () => {
     const scanAlert = seen.find((a) => a.rule.name === 'Vertical Port Scan');
     expect(scanAlert).toBeDefined();
     expect(scanAlert?.user).toBeUndefined();
+  });
+});
+
+describe('the user-binding journal', () => {
+  const log = createLogger('test', 'silent');
+  const cfg = (o: Record<string, unknown> = {}) => analyzerConfigSchema.parse({ attribution: o }).attribution;
+  const alertOn = (ip: string, ms: number) =>
+    ({
+      '@timestamp': iso(ms),
+      event: { id: `a${ms}`, kind: 'alert', dataset: 'alert' },
+      rule: { id: 'r', name: 'r' },
+      source: { ip },
+      edu: { alert: { status: 'new', events: [] } },
+    }) as AlertEvent;
+
+  it('skips a line torn by a crash and keeps the others', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attr-journal-'));
+    const file = join(dir, 'user-bindings.ndjson');
+    writeFileSync(file, `${JSON.stringify(['10.1.1.1', 'alice', 'start', T(8)])}\n["10.1.1.2","bo`);
+    const u = new UserAttribution(cfg(), file, log);
+    expect(u.size()).toBe(1);
+    const a = alertOn('10.1.1.1', T(9));
+    expect(u.attribute(a)).toBe(true);
+    expect(a.user?.name).toBe('alice');
+    expect(a.source?.user?.name).toBe('alice');
+  });
+
+  it('forgets bindings older than the retention and compacts the journal', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attr-journal-'));
+    const file = join(dir, 'user-bindings.ndjson');
+    const u = new UserAttribution(cfg({ retainHours: 2 }), file, log);
+    const portal = (ms: number, user: string, ip: string, action = 'login') =>
+      auth(ms, 'portal', `portal: action=${action} user=${user} ip=${ip}`) as unknown as Record<string, unknown>;
+    u.learn([portal(T(8), 'alice', '10.1.1.1'), portal(T(9), 'alice', '10.1.1.1', 'logout')]);
+    expect(u.attribute(alertOn('10.1.1.1', T(8, 30)))).toBe(true);
+    u.learn([portal(T(12), 'bob', '10.1.1.2')]);
+    expect(u.size()).toBe(1);
+    expect(readFileSync(file, 'utf8').trim().split('\n')).toEqual([
+      JSON.stringify(['10.1.1.2', 'bob', 'start', T(12)]),
+    ]);
+    expect(u.attribute(alertOn('10.1.1.1', T(8, 30)))).toBe(false);
+    expect(u.attribute(alertOn('10.1.1.2', T(12, 30)))).toBe(true);
+    // Not on campus: never attributed, whatever the bindings say.
+    u.learn([portal(T(12, 5), 'carol', '203.0.113.5')]);
+    expect(u.attribute(alertOn('203.0.113.5', T(12, 30)))).toBe(false);
+  });
+
+  it('names a campus network that is not a CIDR block', () => {
+    expect(() => new UserAttribution(cfg({ campusNetworks: ['10.0.0.0/40'] }), '/nonexistent/j', log)).toThrow(
+      /analyzer\.attribution\.campusNetworks: "10\.0\.0\.0\/40"/,
+    );
   });
 });
