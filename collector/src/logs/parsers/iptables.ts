@@ -1,6 +1,6 @@
 /** Linux netfilter LOG target lines (iptables/nftables "IN=… OUT=… SRC=… DST=…"), as the kernel writes them. */
 import type { DeviceParser, ParsedLog } from './types';
-import { compact, decision, forEachWordPair, ip, port, tupleFields } from './util';
+import { decision, forEachWordPair, ip, port } from './util';
 
 /** The pairs of a netfilter line this parser reads (the last of each, like a key=value object would keep). */
 interface NetfilterPairs {
@@ -42,6 +42,16 @@ function netfilterPairs(s: string): NetfilterPairs {
 }
 
 /** The source MAC in MAC= (destination MAC, source MAC, ethertype): its colon-separated parts 6..11, as text. */
+/** An endpoint with the members that are defined, in this order; undefined when none is. */
+function endpoint(ip: string | undefined, port: number | undefined, mac?: string): Record<string, unknown> | undefined {
+  if (ip === undefined && port === undefined && mac === undefined) return undefined;
+  const e: Record<string, unknown> = {};
+  if (ip !== undefined) e.ip = ip;
+  if (port !== undefined) e.port = port;
+  if (mac !== undefined) e.mac = mac;
+  return e;
+}
+
 export function sourceMac(mac: string): string | undefined {
   let from = -1;
   for (let k = 0; k < 6; k++) {
@@ -72,25 +82,24 @@ export const iptables: DeviceParser = {
       .replace(/^\[\s*\d+\.\d+\]\s*/, '')
       .trim();
     const d = decision(prefix);
-    const fields = tupleFields({
-      srcIp: ip(kv.SRC),
-      dstIp: ip(kv.DST),
-      srcPort: port(kv.SPT),
-      dstPort: port(kv.DPT),
-      transport: kv.PROTO?.toLowerCase(),
-    });
-    // MAC= is destination MAC, source MAC and ethertype run together.
-    (fields.source as Record<string, unknown>).mac = kv.MAC ? sourceMac(kv.MAC) : undefined;
-    return {
-      fields: compact({
-        ...fields,
-        event: { category: ['network'], type: d.type ?? ['connection'], action: d.action, outcome: d.outcome },
-        observer: {
-          ingress: { interface: { name: kv.IN || undefined } },
-          egress: { interface: { name: kv.OUT || undefined } },
-        },
-        rule: prefix ? { name: prefix } : undefined,
-      }),
-    };
+    // Built member by member rather than through compact(): only defined members, in
+    // the order compact would have kept (source, destination, network, event, observer, rule).
+    const fields: Record<string, unknown> = {};
+    const source = endpoint(ip(kv.SRC), port(kv.SPT), kv.MAC ? sourceMac(kv.MAC) : undefined);
+    if (source) fields.source = source;
+    const destination = endpoint(ip(kv.DST), port(kv.DPT));
+    if (destination) fields.destination = destination;
+    const transport = kv.PROTO?.toLowerCase();
+    if (transport !== undefined) fields.network = { transport };
+    const event: Record<string, unknown> = { category: ['network'], type: d.type ?? ['connection'] };
+    if (d.action !== undefined) event.action = d.action;
+    if (d.outcome !== undefined) event.outcome = d.outcome;
+    fields.event = event;
+    const observer: Record<string, unknown> = {};
+    if (kv.IN) observer.ingress = { interface: { name: kv.IN } };
+    if (kv.OUT) observer.egress = { interface: { name: kv.OUT } };
+    if (kv.IN || kv.OUT) fields.observer = observer;
+    if (prefix) fields.rule = { name: prefix };
+    return { fields };
   },
 };

@@ -71,10 +71,7 @@ export function lineToEvent(raw: string, source: string, receivedMs: number, o: 
     merged.event.id = ev.event.id;
     merged.event.dataset = 'syslog';
     merged.event.module = parser.name;
-    // In place (not a copy): the observer object was made for this event above.
-    const observer = merged.observer as Observer;
-    observer.vendor = parser.vendor;
-    observer.product = parser.product;
+    merged.observer = { ...merged.observer, vendor: parser.vendor, product: parser.product };
     if (parsed.binding && o.attribution) o.attribution.learn(parsed.binding, msFromIso(merged['@timestamp']));
     if (o.attribution && (merged.url || merged.source?.ip)) o.attribution.enrich(merged as unknown as EcsEvent);
     return merged;
