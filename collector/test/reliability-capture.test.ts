@@ -51,13 +51,39 @@ async function until(cond: () => Promise<boolean> | boolean, what: string, every
 
 /** Bytes in the spool's segment files: grows with every append, cheap to poll. */
 function spoolFileBytes(dir: string): number {
-  let n = 0;
+  return segments(dir).reduce((n, s) => n + s.size, 0);
+}
+
+function segments(dir: string): { seg: number; size: number }[] {
   try {
-    for (const f of readdirSync(dir)) if (f.endsWith('.seg')) n += statSync(join(dir, f)).size;
+    return readdirSync(dir)
+      .filter((f) => /^\d{12}\.seg$/.test(f))
+      .map((f) => ({ seg: Number(f.slice(0, 12)), size: statSync(join(dir, f)).size }))
+      .sort((a, b) => a.seg - b.seg);
   } catch {
-    // no spool yet
+    return []; // no spool yet, or a segment drained and deleted meanwhile
   }
-  return n;
+}
+
+interface SpoolPosition {
+  seg: number;
+  off: number;
+}
+const after = (a: SpoolPosition, b: SpoolPosition) => a.seg > b.seg || (a.seg === b.seg && a.off > b.off);
+
+/** Where the spool's next append goes. */
+function spoolEnd(dir: string): SpoolPosition {
+  const last = segments(dir).pop();
+  return last ? { seg: last.seg, off: last.size } : { seg: 0, off: 0 };
+}
+
+/** How far the spool has been shipped (its committed read cursor). */
+function spoolCursor(dir: string): SpoolPosition {
+  try {
+    return JSON.parse(readFileSync(join(dir, 'cursor.json'), 'utf8')) as SpoolPosition;
+  } catch {
+    return { seg: 0, off: 0 };
+  }
 }
 
 async function run(v: Variant): Promise<void> {
@@ -109,7 +135,7 @@ collector:
       await v.refresh?.(s);
       return (await s.search({ datasets: DATASETS, size: 0 })).total;
     };
-    // Right after SIGCONT the node may answer 503 for a moment: no answer is no progress.
+    // A count the node does not answer (busy, or starting its indices) is no progress.
     const countOr = (fallback: number) => count().catch(() => fallback);
 
     /** Starts a run, waits until `progress` holds, then SIGKILLs it; the kill must find it running. */
@@ -139,9 +165,9 @@ collector:
 
     // 1. Store up: killed once a quarter of the events are stored, then (re-reading from
     //    the start) once more than half are.
-    await killWhen('store up, 25% stored', async () => (await countOr(0)) >= 0.25 * N, 200);
-    await killWhen('store up, 55% stored', async () => (await countOr(0)) >= 0.55 * N, 200);
-    const beforeOutage = await count();
+    await killWhen('store up, 25% stored', async () => (await countOr(0)) >= 0.25 * N, 100);
+    await killWhen('store up, 55% stored', async () => (await countOr(0)) >= 0.55 * N, 100);
+    expect(await count()).toBeLessThan(N); // the store is still missing events when it stops
 
     // 2. Store stopped: a run starts anyway and spools; killed as soon as the spool grows.
     //    Then a run to completion with the store still stopped: every event is accepted
@@ -150,18 +176,20 @@ collector:
     storeUp = false;
     const spoolAtOutage = spoolFileBytes(spoolDir);
     await killWhen('store stopped, spooling', () => spoolFileBytes(spoolDir) > spoolAtOutage);
+    const endOfKilledRun = spoolEnd(spoolDir);
     const offline = await toCompletion('store stopped, run to completion');
     expect(offline.stderr()).toMatch(/spooled=[1-9]/);
     const spooled = new Set(peekSpool(spoolDir).map((e) => e.event.id));
     expect(expected.filter((id) => !spooled.has(id))).toEqual([]);
 
     // 3. Store back: a run drains the spool (in order, ahead of its own events) and is
-    //    killed a quarter of the way through what the store was missing; a last run completes.
+    //    killed once the drain has passed what the killed run spooled and is into what
+    //    the completed run spooled (events the store has never seen); a last run completes.
     v.outage.end();
     storeUp = true;
-    const quarter = beforeOutage + (N - beforeOutage) / 4;
-    await killWhen('store back, draining', async () => (await countOr(0)) >= quarter);
-    expect(peekSpool(spoolDir).length).toBeGreaterThan(0); // the kill landed mid-drain
+    await killWhen('store back, draining', () => after(spoolCursor(spoolDir), endOfKilledRun));
+    expect(await count()).toBeLessThan(N); // the kill landed mid-drain
+    expect(peekSpool(spoolDir).length).toBeGreaterThan(0);
     await toCompletion('store back, final run');
 
     await v.refresh?.(s);

@@ -15,12 +15,13 @@ export interface CliProcess {
 }
 
 /**
- * Runs `node --import tsx cli/src/main.ts <args>` from the repository root; stdout goes
- * to `stdoutFile` (or nowhere), stderr is kept. Logs at warn unless the caller's env says otherwise.
+ * Runs `edusentry <args>` as `pnpm edusentry` does (node with the swc require hook) from
+ * the repository root. stdout goes to `stdoutFile` (or nowhere), stderr is kept. Logs at
+ * warn unless the caller's environment says otherwise.
  */
 export function spawnCli(args: string[], stdoutFile?: string): CliProcess {
   const out = stdoutFile ? openSync(stdoutFile, 'w') : 'ignore';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/src/main.ts', ...args], {
+  const child = spawn(process.execPath, ['--require', './cli/register.js', 'cli/src/main.ts', ...args], {
     cwd: ROOT,
     stdio: ['ignore', out, 'pipe'],
     env: { ...process.env, EDUSENTRY_LOG_LEVEL: process.env.EDUSENTRY_LOG_LEVEL ?? 'warn' },
