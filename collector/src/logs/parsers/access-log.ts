@@ -40,8 +40,18 @@ function lineMatch(m: string): RegExpExecArray | null {
   return lastMatch;
 }
 
-/** "10/Oct/2000:13:55:36 -0700" → ISO. */
+/** "10/Oct/2000:13:55:36 -0700" → ISO. The last answer is kept: a busy server writes many lines a second. */
+let lastClf: string | undefined;
+let lastIso: string | undefined;
 export function clfTime(s: string): string | undefined {
+  if (s !== lastClf) {
+    lastIso = clfTimeOf(s);
+    lastClf = s;
+  }
+  return lastIso;
+}
+
+function clfTimeOf(s: string): string | undefined {
   const m = /^(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-]\d{2})(\d{2})$/.exec(s);
   if (!m || !MONTHS[m[2]]) return undefined;
   const t = Date.parse(`${m[3]}-${MONTHS[m[2]]}-${m[1]}T${m[4]}:${m[5]}:${m[6]}${m[7]}:${m[8]}`);

@@ -95,23 +95,38 @@ export function transport(v: string | undefined): string | undefined {
 
 /**
  * Drops undefined members (and objects left empty) so events stay small and
- * comparable. Copies into fresh objects, members in the same order: deleting members
- * turned each object into a slow dictionary, which every later read, merge and
- * serialisation of the event paid for.
+ * comparable. An object with nothing to drop is kept as it is; one with something to
+ * drop is copied, members in the same order. (Deleting members turned each object
+ * into a slow dictionary, which every later read, merge and serialisation paid for.)
  */
 export function compact<T extends Record<string, unknown>>(o: T): T {
-  const out: Record<string, unknown> = {};
+  return (hasDroppable(o) ? compactCopy(o) : o) as T;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** Whether compact would change `o`: an undefined member, or an object member compact would change or drop. */
+function hasDroppable(o: Record<string, unknown>): boolean {
   // for..in without key arrays: this runs on every parsed line (parsers build plain objects).
   for (const k in o) {
-    let v: unknown = o[k];
+    const v = o[k];
+    if (v === undefined || (isObject(v) && (isEmpty(v) || hasDroppable(v)))) return true;
+  }
+  return false;
+}
+
+function compactCopy(o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k in o) {
+    let v = o[k];
     if (v === undefined) continue;
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      v = compact(v as Record<string, unknown>);
+    if (isObject(v)) {
+      v = compact(v);
       if (isEmpty(v as object)) continue;
     }
     out[k] = v;
   }
-  return out as T;
+  return out;
 }
 
 function isEmpty(o: object): boolean {
