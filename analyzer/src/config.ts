@@ -13,6 +13,11 @@ export const analyzerConfigSchema = z
     batchSize: z.number().int().positive().default(2000),
     /** Wait between polls when the store has nothing new. */
     pollMs: z.number().int().positive().default(200),
+    /**
+     * While events keep coming, the cursor and correlation state are saved at most this often
+     * (and always when the analyzer catches up or stops); 0 = after every batch.
+     */
+    stateSaveMs: z.number().int().nonnegative().default(2000),
     /** Reload the rules when a rule file changes. */
     watchRules: z.boolean().default(true),
     correlation: z

@@ -105,6 +105,53 @@ describe('analyzer service', () => {
     expect(stored.total).toBe(4);
   });
 
+  it('between state saves a crash replays the batches since the last save: same alert ids, none stored twice', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'analyzer-save-'));
+    writeFileSync(join(d, 'rules.yml'), RULES);
+    const st = await openStore(storeConfigSchema.parse({}), d);
+    await st.init();
+    const cfg = analyzerConfigSchema.parse({ watchRules: false, batchSize: 1, stateSaveMs: 3_600_000 });
+    const make = (out: AlertEvent[]) =>
+      new AnalyzerService({
+        store: st,
+        config: cfg,
+        dataDir: d,
+        log,
+        rules: [join(d, 'rules.yml')],
+        onAlert: (a) => out.push(a),
+      });
+    await st.write([
+      web(0, '/admin/a', '198.51.100.8'),
+      web(5, '/admin/b', '198.51.100.8'),
+      web(9, '/admin/c', '198.51.100.8'),
+    ]);
+    const first: AlertEvent[] = [];
+    const crashed = make(first);
+    for (let i = 0; i < 3; i++) expect(await crashed.runOnce()).toBe(1); // the first batch saves; the next two do not
+    expect(first.filter((a) => a.rule.name === 'Admin panel probe')).toHaveLength(3);
+
+    const replayed: AlertEvent[] = [];
+    const second = make(replayed);
+    while ((await second.runOnce()) > 0);
+    const probes = replayed.filter((a) => a.rule.name === 'Admin panel probe').map((a) => a.event.id);
+    expect(probes).toEqual(
+      first
+        .filter((a) => a.rule.name === 'Admin panel probe')
+        .slice(1)
+        .map((a) => a.event.id),
+    );
+    expect((await st.search({ datasets: ['alert'], size: 100 })).total).toBe(
+      new Set([...first, ...replayed].map((a) => a.event.id)).size,
+    );
+
+    // Caught up, the state was saved: a third start has nothing to replay.
+    const third: AlertEvent[] = [];
+    const resumed = make(third);
+    while ((await resumed.runOnce()) > 0);
+    expect(third).toEqual([]);
+    await st.close();
+  });
+
   it('a replay from the start rewrites the same alert ids instead of new ones', async () => {
     const fresh = mkdtempSync(join(tmpdir(), 'analyzer-replay-'));
     const replay = new AnalyzerService({ store, config, dataDir: fresh, log, rules: [join(dir, 'rules.yml')] });

@@ -49,6 +49,8 @@ interface RunResult {
   /** This process's CPU time (writer and analyzer) per attack event. */
   cpuMsPerAttack: number;
   refreshInterval?: string;
+  /** Attack events the store holds that were never alerted: the tail passed them by. */
+  storedNotAlerted: number;
 }
 
 const quantile = (xs: number[], q: number) => {
@@ -122,7 +124,10 @@ async function runOnce(o: RunOptions): Promise<RunResult> {
     const cpuMsPerAttack = (cpu.user + cpu.system) / 1000 / o.count;
     let refreshInterval: string | undefined;
     if (o.kind === 'opensearch') refreshInterval = await refreshIntervalOf(o.url, prefix);
-    return { latencies, afterWrite, writeMs, batchMs, cpuMsPerAttack, refreshInterval };
+    if ('refresh' in store) await (store as EventStore & { refresh: () => Promise<void> }).refresh();
+    let storedNotAlerted = 0;
+    for (const id of writtenAt.keys()) if (await store.get(id, 'syslog')) storedNotAlerted++;
+    return { latencies, afterWrite, writeMs, batchMs, cpuMsPerAttack, refreshInterval, storedNotAlerted };
   } finally {
     await service.stop();
     await (store as EventStore & { destroy?: () => Promise<void> }).destroy?.();
@@ -189,6 +194,9 @@ export async function run(args: string[]): Promise<void> {
     console.log(
       `  ${lagNote}\n    ${r.latencies.length}/${base.count} alerts; write → alert p50 ${f(r.latencies, 0.5)} ms, p95 ${p95.toFixed(0)} ms, max ${f(r.latencies, 1)} ms` +
         ` (p95 ${p95 <= goal ? '≤' : '>'} ${goal} ms goal, ${(p95 / goal).toFixed(2)}× goal); write returned → alert p95 ${f(r.afterWrite, 0.95)} ms; the write itself p95 ${f(r.writeMs, 0.95)} ms` +
+        (r.storedNotAlerted
+          ? `\n    ${r.storedNotAlerted} attack events stored but never alerted: visible to search later than the tail lag + its overlap window after their event.ingested`
+          : '') +
         `\n    analyzer batches: ${r.batchMs.length}, wall p50 ${f(r.batchMs, 0.5)} ms, p95 ${f(r.batchMs, 0.95)} ms; CPU ${r.cpuMsPerAttack.toFixed(1)} ms per attack event (its ${base.background} background events included, writer and analyzer); load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`,
     );
   }

@@ -1,8 +1,8 @@
 /**
  * The analyzer service: tails the event store from a persisted cursor, evaluates every event
  * (never its own alerts), writes alerts with deterministic ids, then saves the cursor and the
- * correlation state. A crash between writing alerts and saving the cursor replays the batch,
- * which rewrites the same alert ids: nothing skipped, nothing alerted twice. Rule files are
+ * correlation state (see saveState for how often). A crash before the state is saved replays
+ * the batches since, which rewrites the same alert ids: nothing skipped, nothing stored twice. Rule files are
  * watched and reloaded without losing correlation state. Alerts without user.name get the
  * account bound to their campus address (user-attribution.ts).
  */
@@ -57,6 +57,9 @@ export class AnalyzerService {
   /** Account bindings from RADIUS/portal events, for alerts without user.name (off when disabled). */
   readonly users?: UserAttribution;
   private stopping = false;
+  /** Batches processed since the state was last saved, and when that was. */
+  private unsaved = false;
+  private savedAt = 0;
   private loop?: Promise<void>;
   private watchers: FSWatcher[] = [];
   private wake?: () => void;
@@ -104,6 +107,7 @@ export class AnalyzerService {
     const res = await store.tail(this.cursor, { limit: config.batchSize, datasets: ANALYZED_DATASETS });
     if (res.events.length === 0) {
       this.cursor = res.cursor;
+      if (this.unsaved) this.saveState(); // caught up: a restart resumes exactly here
       return 0;
     }
     const alerts: AlertEvent[] = [];
@@ -135,12 +139,25 @@ export class AnalyzerService {
       });
     }
     this.cursor = res.cursor;
-    writeState(this.stateFile, { cursor: this.cursor, correlation: this.detector.correlations.snapshot() });
+    this.unsaved = true;
     this.stats.events += res.events.length;
     this.stats.alerts += created.length;
     this.stats.lastBatchAt = new Date().toISOString();
     for (const a of created) this.opts.onAlert?.(a);
+    if (Date.now() - this.savedAt >= config.stateSaveMs) this.saveState();
     return res.events.length;
+  }
+
+  /**
+   * Saves the cursor with the correlation state. The state grows with the open correlation
+   * groups (megabytes), so while events keep coming it is saved at most every stateSaveMs and
+   * always when the tail catches up or the service stops; a crash replays what came since,
+   * which rewrites the same alert ids.
+   */
+  private saveState(): void {
+    writeState(this.stateFile, { cursor: this.cursor, correlation: this.detector.correlations.snapshot() });
+    this.savedAt = Date.now();
+    this.unsaved = false;
   }
 
   start(): void {
@@ -171,6 +188,7 @@ export class AnalyzerService {
     this.wake?.();
     this.watchers.forEach((w) => w.close());
     await this.loop;
+    if (this.unsaved) this.saveState();
   }
 
   /** Reloads the rules; correlation state of unchanged correlations carries over. */
