@@ -90,7 +90,16 @@ export function* iterateEvents(opts: GenerateOptions): Generator<EcsEvent> {
     const ts = new Date(Math.round(from + step * i)).toISOString();
     if (!episode && rnd.chance(attackShare / 20)) {
       const school = rnd.pick(schools);
-      episode = { kind: rnd.int(0, 5), attacker: externalIp(), school, victim: serverIp(school), left: 20, port: 1 };
+      const kind = rnd.int(0, 5);
+      // A port scan needs 100+ ports in a minute to be one (campus net_port_scan.yml); the rest are short.
+      episode = {
+        kind,
+        attacker: externalIp(),
+        school,
+        victim: serverIp(school),
+        left: kind === 0 ? 150 : 20,
+        port: 1,
+      };
     }
     const school = episode?.school ?? rnd.pick(schools);
     const base = (dataset: EcsEvent['event']['dataset'], category: string[]): EcsEvent => ({
