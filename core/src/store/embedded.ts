@@ -1,8 +1,9 @@
 /**
  * Embedded EventStore: one SQLite file (better-sqlite3, WAL so several processes
  * share it). Events are JSON documents; the fields the console filters on are
- * generated columns with indexes. Ingest order is the rowid (`seq`): SQLite
- * serialises writers, so a reader never sees seq N+1 before seq N.
+ * columns with indexes (embedded/schema.ts, embedded/rows.ts). Ingest order is
+ * the rowid (`seq`): SQLite serialises writers, so a reader never sees seq N+1
+ * before seq N.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -26,69 +27,14 @@ import type {
 } from './types';
 import { cidrRange, ipKey } from './ip';
 import { deepMerge, invalidReason, toEpochMs } from './validate';
-import { floorSql, MAX_TS, MIN_TS, pruneCutoff, ROLLUP_SCHEMA, ROLLUP_SPANS, Rollups, splitRange } from './rollup';
+import { floorSql, MAX_TS, MIN_TS, pruneCutoff, ROLLUP_SPANS, Rollups, splitRange } from './rollup';
 import { isDataset } from '../schema/datasets';
+import { idKey, idKeyParams, idKeySql } from './embedded/id-key';
+import { JSON_COLUMNS, PLAIN_COLUMNS, plainValues, RowWriter, VIRTUAL_COLUMNS } from './embedded/rows';
+import { ADDRESS_COLUMNS, HOUR_MS, HOUR_SQL, migrate } from './embedded/schema';
 
-/** Fields promoted to indexed generated columns (migration 2). */
-const INDEXED_COLUMNS: Record<string, string> = {
-  'event.kind': 'kind',
-  'source.ip': 'source_ip',
-  'destination.ip': 'destination_ip',
-  'destination.port': 'destination_port',
-  'event.severity': 'severity',
-  'rule.id': 'rule_id',
-  'edu.alert.status': 'alert_status',
-  'observer.id': 'observer_id',
-  'network.community_id': 'community_id',
-};
-
-/** Fields promoted to generated columns; everything else is read with json_extract. */
-const COLUMNS: Record<string, string> = { ...INDEXED_COLUMNS, 'rule.level': 'rule_level' };
-/** Array-valued fields promoted as their JSON text, read element-wise with json_each. */
-const JSON_COLUMNS: Record<string, string> = { 'threat.tactic.name': 'tactics' };
-
-/**
- * Alerts are few (about one per few hundred events) but the console reads them all day:
- * partial indexes that hold every column the posture and alert list read, so those
- * queries never touch the event rows. Queries name `dataset = 'alert'` literally to use them.
- */
-const ALERT_INDEXES = `
-  ALTER TABLE events ADD COLUMN rule_level GENERATED ALWAYS AS (json_extract(doc, '$.rule.level')) VIRTUAL;
-  ALTER TABLE events ADD COLUMN tactics GENERATED ALWAYS AS (doc -> '$.threat.tactic.name') VIRTUAL;
-  CREATE INDEX events_alert_ts ON events(ts, org, alert_status, rule_level, rule_id, source_ip, destination_ip, tactics)
-    WHERE dataset = 'alert';
-  CREATE INDEX events_alert_open ON events(alert_status, rule_level, org) WHERE dataset = 'alert';`;
-
-const MIGRATIONS: string[] = [
-  `CREATE TABLE events (
-     seq INTEGER PRIMARY KEY AUTOINCREMENT,
-     id TEXT NOT NULL UNIQUE,
-     ts INTEGER NOT NULL,
-     ingested INTEGER NOT NULL,
-     dataset TEXT NOT NULL,
-     org TEXT,
-     doc TEXT NOT NULL
-   );
-   CREATE INDEX events_ts ON events(ts);
-   CREATE INDEX events_org_ts ON events(org, ts);
-   CREATE INDEX events_dataset_ts ON events(dataset, ts);
-   CREATE TABLE quarantine (id TEXT, dataset TEXT, reason TEXT NOT NULL, doc TEXT, at INTEGER NOT NULL);
-   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
-  Object.entries(INDEXED_COLUMNS)
-    .map(
-      ([field, col]) =>
-        `ALTER TABLE events ADD COLUMN ${col} GENERATED ALWAYS AS (json_extract(doc, '$.${field}')) VIRTUAL;
-         CREATE INDEX events_${col} ON events(${col}) WHERE ${col} IS NOT NULL;`,
-    )
-    .join('\n'),
-  // Write path: every index costs a B-tree insert per event. event.kind and observer.id have
-  // a handful of values each, so their indexes never narrow a query; dataset/org/ts ones do.
-  `DROP INDEX IF EXISTS events_kind;
-   DROP INDEX IF EXISTS events_observer_id;`,
-  ALERT_INDEXES + ROLLUP_SCHEMA,
-  // One rule's alerts (the posture's top rules: count and latest) without scanning all alerts.
-  `CREATE INDEX events_alert_rule ON events(rule_id, ts, org) WHERE dataset = 'alert';`,
-];
+/** Scalar fields with a column of their own; everything else is read with json_extract. */
+const COLUMNS: Record<string, string> = { ...PLAIN_COLUMNS, ...VIRTUAL_COLUMNS };
 
 export interface EmbeddedStoreOptions {
   /** The SQLite file, or the data directory (then events.db inside it). */
@@ -101,7 +47,7 @@ export class EmbeddedStore implements EventStore {
   readonly kind = 'embedded' as const;
   readonly path: string;
   private db: Database.Database;
-  private insert: Database.Statement;
+  private rows!: RowWriter;
   private insertBatch: (events: EcsEvent[], now: number) => { written: number; quarantined: Quarantined[] };
   private rollups!: Rollups;
 
@@ -110,6 +56,9 @@ export class EmbeddedStore implements EventStore {
     mkdirSync(dirname(this.path), { recursive: true });
     try {
       this.db = new Database(this.path, { readonly: opts.readonly ?? false });
+      // A new file gets 16 KiB pages: fewer B-tree pages to split and rewrite per batch (a file's
+      // page size is fixed once it has tables, and in WAL mode).
+      if (!opts.readonly && this.db.pragma('page_count', { simple: true }) === 0) this.db.pragma('page_size = 16384');
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('busy_timeout = 5000');
@@ -119,17 +68,15 @@ export class EmbeddedStore implements EventStore {
       this.db.function('edu_ip_key', { deterministic: true }, (v: unknown) =>
         typeof v === 'string' ? ipKey(v) : null,
       );
-      this.migrate();
+      this.db.function('edu_id_key', { deterministic: true }, (v: unknown) => idKey(String(v)));
+      migrate(this.db);
+      this.rows = new RowWriter(this.db);
       this.rollups = new Rollups(this.db);
     } catch (err) {
       throw this.explain(err);
     }
-    this.insert = this.db.prepare(
-      'INSERT INTO events (id, ts, ingested, dataset, org, doc) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING',
-    );
     const quarantine = this.db.prepare('INSERT INTO quarantine (id, dataset, reason, doc, at) VALUES (?, ?, ?, ?, ?)');
     const insertBatch = this.db.transaction((events: EcsEvent[], now: number) => {
-      const ingested = new Date(now).toISOString();
       const quarantined: Quarantined[] = [];
       let written = 0;
       for (const e of events) {
@@ -145,11 +92,12 @@ export class EmbeddedStore implements EventStore {
           quarantined.push(q);
           continue;
         }
-        const doc = JSON.stringify({ ...e, event: { ...e.event, ingested } });
+        // event.ingested is the ingested column, not part of the document (see withIngested).
+        const doc = JSON.stringify(e);
         const ts = Date.parse(e['@timestamp']);
         const org = e.organization?.id ?? null;
         // A rewrite of a stored id changes nothing, so it is not counted again.
-        if (this.insert.run(e.event.id, ts, now, e.event.dataset, org, doc).changes)
+        if (this.rows.write(null, e.event.id, ts, now, e.event.dataset, org, e, doc))
           this.rollups.add(ts, org, e.event.dataset);
         written++;
       }
@@ -163,16 +111,6 @@ export class EmbeddedStore implements EventStore {
         this.rollups.discard();
       }
     };
-  }
-
-  private migrate(): void {
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    for (let v = version; v < MIGRATIONS.length; v++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v]);
-        this.db.pragma(`user_version = ${v + 1}`);
-      })();
-    }
   }
 
   /** Turns SQLite's errors about a damaged file into one line that says what to do. */
@@ -228,9 +166,10 @@ export class EmbeddedStore implements EventStore {
   }
 
   async get(id: string): Promise<EcsEvent | undefined> {
-    const row = this.run(() => this.db.prepare('SELECT doc FROM events WHERE id = ?').get(id)) as
-      { doc: string } | undefined;
-    return row ? JSON.parse(row.doc) : undefined;
+    const row = this.run(() =>
+      this.db.prepare(`SELECT doc, ingested FROM events WHERE ${idKeySql(1)}`).get(...idKeyParams([id])),
+    ) as StoredRow | undefined;
+    return row ? withIngested(row) : undefined;
   }
 
   async update(id: string, _dataset: Dataset, patch: Record<string, unknown>): Promise<boolean> {
@@ -245,12 +184,14 @@ export class EmbeddedStore implements EventStore {
 
   private updateTx(id: string, patch: Record<string, unknown>): boolean {
     return this.db.transaction(() => {
-      const row = this.db.prepare('SELECT doc, ts, org, dataset FROM events WHERE id = ?').get(id) as
-        { doc: string; ts: number; org: string | null; dataset: string } | undefined;
+      const row = this.db
+        .prepare(`SELECT seq, doc, ts, org, dataset FROM events WHERE ${idKeySql(1)}`)
+        .get(...idKeyParams([id])) as
+        { seq: number; doc: string; ts: number; org: string | null; dataset: string } | undefined;
       if (!row) return false;
       const merged = deepMerge(JSON.parse(row.doc), patch);
       const org = merged.organization?.id ?? null;
-      this.db.prepare('UPDATE events SET doc = ?, org = ? WHERE id = ?').run(JSON.stringify(merged), org, id);
+      this.rows.setPlain.run(JSON.stringify(merged), org, ...plainValues(merged), row.seq);
       if (org !== row.org) {
         this.rollups.add(row.ts, row.org, row.dataset, -1);
         this.rollups.add(row.ts, org, row.dataset, 1);
@@ -261,7 +202,10 @@ export class EmbeddedStore implements EventStore {
   }
 
   async search<E = EcsEvent>(q: SearchQuery): Promise<SearchResult<E>> {
-    const w = buildWhere(q);
+    const w = buildWhere(
+      q,
+      this.run(() => this.hourSpan(q)),
+    );
     const { table: from, where, params } = w;
     return this.run(() => {
       const counted = this.countFromRollups(q);
@@ -276,14 +220,35 @@ export class EmbeddedStore implements EventStore {
       const rows =
         size > 0
           ? (this.db
-              .prepare(`SELECT doc FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
-              .all(...params, size, q.offset ?? 0) as { doc: string }[])
+              .prepare(`SELECT doc, ingested FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
+              .all(...params, size, q.offset ?? 0) as StoredRow[])
           : [];
       const aggs: Record<string, AggResult> = {};
       for (const [name, agg] of Object.entries(q.aggs ?? {}))
         aggs[name] = counted?.histograms[name] ?? this.aggregate(agg, w);
-      return { total, hits: rows.map((r) => JSON.parse(r.doc) as E), aggs };
+      return { total, hits: rows.map((r) => withIngested(r) as E), aggs };
     });
+  }
+
+  /**
+   * The hours a query with an address filter covers, for the hour-led address indexes: its
+   * time range, cut to the stored events' range. Undefined when no filter can use those indexes
+   * or the span is too long to list.
+   */
+  private hourSpan(q: SearchQuery): { first: number; last: number } | undefined {
+    if (!q.filters?.some(usesAddressIndex)) return undefined;
+    const stored = this.db.prepare('SELECT (SELECT min(ts) FROM events) lo, (SELECT max(ts) FROM events) hi').get() as {
+      lo: number | null;
+      hi: number | null;
+    };
+    if (stored.lo === null || stored.hi === null) return undefined;
+    const from = Math.max(toEpochMs(q.from) ?? stored.lo, stored.lo);
+    const to = Math.min(toEpochMs(q.to) ?? stored.hi + 1, stored.hi + 1);
+    if (from >= to) return undefined;
+    // SQLite's integer division truncates toward zero, and so does this.
+    const first = Math.trunc(from / HOUR_MS);
+    const last = Math.trunc((to - 1) / HOUR_MS);
+    return last - first < MAX_LISTED_HOURS ? { first, last } : undefined;
   }
 
   /**
@@ -391,21 +356,23 @@ export class EmbeddedStore implements EventStore {
     const datasets = opts.datasets?.length ? ` AND dataset IN (${opts.datasets.map(() => '?').join(',')})` : '';
     return this.run(() => {
       const rows = this.db
-        .prepare(`SELECT seq, doc FROM events WHERE seq > ?${datasets} ORDER BY seq LIMIT ?`)
-        .all(after, ...(opts.datasets ?? []), opts.limit ?? 1000) as { seq: number; doc: string }[];
+        .prepare(`SELECT seq, doc, ingested FROM events WHERE seq > ?${datasets} ORDER BY seq LIMIT ?`)
+        .all(after, ...(opts.datasets ?? []), opts.limit ?? 1000) as (StoredRow & { seq: number })[];
       // Skipped datasets still advance the cursor: remember the highest seq looked at.
       let seq = rows.length ? rows[rows.length - 1].seq : after;
       if (datasets && rows.length < (opts.limit ?? 1000)) {
         seq = Math.max(seq, (this.db.prepare('SELECT coalesce(max(seq), 0) m FROM events').get() as { m: number }).m);
       }
-      return { events: rows.map((r) => JSON.parse(r.doc)), cursor: { kind: 'embedded', seq } };
+      return { events: rows.map(withIngested), cursor: { kind: 'embedded', seq } };
     });
   }
 
   async stats(): Promise<StoreStats> {
     return this.run(() => {
       const by = Object.entries(this.rollups.byDataset()).map(([dataset, n]) => ({ dataset, n }));
-      const range = this.db.prepare('SELECT min(ts) lo, max(ts) hi FROM events').get() as {
+      const range = this.db
+        .prepare('SELECT (SELECT min(ts) FROM events) lo, (SELECT max(ts) FROM events) hi')
+        .get() as {
         lo: number | null;
         hi: number | null;
       };
@@ -433,6 +400,21 @@ export class EmbeddedStore implements EventStore {
     if (this.db.open) this.db.close();
   }
 }
+
+interface StoredRow {
+  doc: string;
+  ingested: number;
+}
+
+/** A stored document with event.ingested from its column. */
+function withIngested(row: StoredRow): EcsEvent {
+  const e = JSON.parse(row.doc);
+  e.event = { ...e.event, ingested: new Date(row.ingested).toISOString() };
+  return e;
+}
+
+/** event.ingested as SQL: the ISO text the documents carry. */
+const INGESTED_SQL = `strftime('%Y-%m-%dT%H:%M:%fZ', ingested / 1000.0, 'unixepoch')`;
 
 function safeJson(v: unknown): string {
   try {
@@ -471,6 +453,7 @@ function expr(field: string): string {
   if (field === 'event.dataset') return 'dataset';
   if (field === 'organization.id') return 'org';
   if (field === 'event.id') return 'id';
+  if (field === 'event.ingested') return INGESTED_SQL;
   const col = COLUMNS[field];
   return col ?? `json_extract(doc, '${jsonPath(field)}')`;
 }
@@ -483,22 +466,40 @@ interface Where {
 }
 
 /**
- * The table to read, naming an alert index for alert-only queries: without statistics the
- * planner prefers (dataset, ts), not knowing how few rows the partial alert indexes hold.
+ * The table to read, naming an alert index for alert-only queries (without statistics the
+ * planner prefers (dataset, ts), not knowing how few rows the partial alert indexes hold),
+ * and an address index for other queries with an address filter.
  */
-function table(q: SearchQuery): string {
-  if (q.datasets?.length !== 1 || q.datasets[0] !== 'alert') return 'events';
+function table(q: SearchQuery, hours?: { first: number; last: number }): string {
   const filters = q.filters ?? [];
   if (filters.some((f) => f.field === 'event.id')) return 'events';
+  if (q.datasets?.length !== 1 || q.datasets[0] !== 'alert') {
+    // An address seek beats a dataset or time range, which the planner cannot tell without statistics.
+    const address = hours && filters.find(usesAddressIndex);
+    return address ? `events INDEXED BY events_${PLAIN_COLUMNS[address.field]}` : 'events';
+  }
   const narrows = (field: string) => filters.some((f) => f.field === field && (f.op === 'eq' || f.op === 'in'));
   if (narrows('rule.id')) return 'events INDEXED BY events_alert_rule';
   const open = narrows('edu.alert.status') && q.from === undefined && q.to === undefined;
   return `events INDEXED BY ${open ? 'events_alert_open' : 'events_alert_ts'}`;
 }
 
-function buildWhere(q: SearchQuery): Where {
+/** An eq/in filter on an address: the hour-led address indexes serve it. */
+function usesAddressIndex(f: Filter): boolean {
+  return (f.op === 'eq' || f.op === 'in') && ADDRESS_COLUMNS.includes(PLAIN_COLUMNS[f.field]);
+}
+
+/** Beyond this many hours (about 14 months) a query does not list them. */
+const MAX_LISTED_HOURS = 10_000;
+
+function buildWhere(q: SearchQuery, hours?: { first: number; last: number }): Where {
   const parts: string[] = ['1=1'];
   const params: unknown[] = [];
+  if (hours) {
+    // Computed integers, written inline: a long range would pass SQLite's limit on bound parameters.
+    const list = Array.from({ length: hours.last - hours.first + 1 }, (_, i) => hours.first + i);
+    parts.push(`${HOUR_SQL} IN (${list.join(',')})`);
+  }
   const from = toEpochMs(q.from);
   const to = toEpochMs(q.to);
   if (from !== undefined) {
@@ -538,7 +539,7 @@ function buildWhere(q: SearchQuery): Where {
     parts.push(sql);
     params.push(...values);
   }
-  return { table: table(q), where: parts.join(' AND '), params };
+  return { table: table(q, hours), where: parts.join(' AND '), params };
 }
 
 function anyElement(field: string, cond: string): string {
@@ -547,6 +548,11 @@ function anyElement(field: string, cond: string): string {
 }
 
 function filterSql(f: Filter): { sql: string; values: unknown[] } {
+  // Ids are found through their integer key (its index), not by scanning the id text.
+  if (f.field === 'event.id' && f.op === 'eq' && typeof f.value !== 'boolean')
+    return { sql: idKeySql(1), values: idKeyParams([f.value]) };
+  if (f.field === 'event.id' && f.op === 'in' && f.values.length)
+    return { sql: `(${idKeySql(f.values.length)})`, values: idKeyParams(f.values) };
   const e = expr(f.field);
   const direct = e !== `json_extract(doc, '${jsonPath(f.field)}')`;
   const cmp = (cond: string) => (direct ? cond.replaceAll('$v', e) : anyElement(f.field, cond));
