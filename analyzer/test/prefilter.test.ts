@@ -7,11 +7,12 @@
  */
 import { join } from 'node:path';
 import RE2 from 're2';
+import { flatten } from '@edusentry/core';
 import { pipelinesDir, sigmaDir } from '@edusentry/rules';
 import { EventView, loadPipelines, RuleSet, ruleFiles, type CompiledRule, type DetectionNode } from '../src';
 import { itemSpec } from '../src/sigma/compile/item';
 import { ANY, ONE, type SigmaString } from '../src/sigma/compile/sigma-string';
-import { AhoCorasick, foldable } from '../src/sigma/match/aho-corasick';
+import { AhoCorasick, foldable, Hits } from '../src/sigma/match/aho-corasick';
 import { regexLiterals } from '../src/sigma/match/regex-literals';
 import { loadCrsCases } from './coreruleset-events';
 import { matches } from './helpers';
@@ -116,10 +117,10 @@ describe('necessary literals of a regular expression', () => {
 describe('case-insensitive scan', () => {
   const found = (patterns: string[], text: string) => {
     const ac = new AhoCorasick(patterns.map(foldable));
-    const into = new Int32Array(patterns.length);
-    ac.start();
-    const n = ac.feed(text, into, 0);
-    return [...into.slice(0, n)].map((i) => patterns[i]).sort();
+    const hits = new Hits(patterns.length);
+    hits.reset();
+    ac.feed(text, hits);
+    return [...hits.found.slice(0, hits.n)].map((i) => patterns[i]).sort();
   };
 
   it('finds lower-case patterns in text of any case, each once', () => {
@@ -139,9 +140,11 @@ describe('case-insensitive scan', () => {
 
   it('keeps matches inside one value', () => {
     const ac = new AhoCorasick(['ab']);
-    const into = new Int32Array(1);
-    ac.start();
-    expect(ac.feed('b', into, ac.feed('a', into, 0))).toBe(0);
+    const hits = new Hits(1);
+    hits.reset();
+    ac.feed('a', hits);
+    ac.feed('b', hits);
+    expect(hits.n).toBe(0);
   });
 
   it('agrees with the matcher on such values end to end', () => {
@@ -195,6 +198,13 @@ function ruleEvents(rules: CompiledRule[]): Record<string, unknown>[] {
       };
       Object.values(r.rule.detection).forEach(walk);
       out.push(whole);
+      // The same values as flat dotted keys, and one level down inside arrays of objects.
+      const flat = flatten(whole);
+      out.push({ ...flat, event: whole.event, 'event.id': `pf-${++n}` });
+      const nested: Record<string, unknown> = { ...whole, event: { ...whole.event, id: `pf-${++n}` } };
+      for (const [k, v] of Object.entries(nested))
+        if (k !== 'event' && v && typeof v === 'object') nested[k] = [v, { other: 1 }];
+      out.push(nested);
     }
   }
   return out;

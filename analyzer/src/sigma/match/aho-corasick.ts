@@ -4,7 +4,7 @@
  * classes: each ASCII character that occurs in a pattern has its own (upper and lower case
  * share it), every other character shares one, which can only add matches (the caller confirms
  * with the real predicate), never lose them. A scan reads the text value by value, so an event
- * is searched without first joining its values.
+ * is searched without first joining its values; several automata can report into one `Hits`.
  *
  * Exactness: if `x.toLowerCase()` contains a pattern, the scan of `x` reports it. Lower-casing
  * maps each character to one character of the same class, except U+0130 (to "i" + U+0307, so a
@@ -22,20 +22,47 @@ export function foldable(pattern: string): string {
   return pattern.split('\u0307').reduce((a, b) => (b.length > a.length ? b : a));
 }
 
+/** Pattern ids found since the last `reset`, each once, shared by the automata of one scan. */
+export class Hits {
+  readonly found: Int32Array;
+  n = 0;
+  private seen: Uint32Array;
+  private epoch = 1;
+
+  constructor(ids: number) {
+    this.found = new Int32Array(ids);
+    this.seen = new Uint32Array(ids);
+  }
+
+  reset(): void {
+    this.n = 0;
+    if (this.epoch === 0xffffffff) {
+      this.seen.fill(0);
+      this.epoch = 0;
+    }
+    this.epoch++;
+  }
+
+  add(id: number): void {
+    if (this.seen[id] !== this.epoch) {
+      this.seen[id] = this.epoch;
+      this.found[this.n++] = id;
+    }
+  }
+}
+
 export class AhoCorasick {
   /** ASCII character → class (0: characters no pattern uses); non-ASCII → `other`. */
   private classOf = new Uint8Array(128);
   private other = 0;
   private width: number;
   private delta: Int32Array;
-  /** Pattern ids ending at each state (failure links followed), as ranges of `outIds`. */
+  /** Ids reported at each state (failure links followed), as ranges of `outIds`. */
   private outStart: Int32Array;
   private outIds: Int32Array;
-  /** Per pattern, the scan that last saw it (so each id is reported once per scan). */
-  private seen: Uint32Array;
-  private epoch = 0;
 
-  constructor(patterns: string[]) {
+  /** `ids[i]` is what finding `patterns[i]` reports (default: i). */
+  constructor(patterns: string[], ids: number[] = patterns.map((_, i) => i)) {
     let classes = 1;
     let nonAscii = false;
     for (const p of patterns)
@@ -54,7 +81,7 @@ export class AhoCorasick {
 
     const trie: Map<number, number>[] = [new Map()];
     const ends: number[][] = [[]];
-    patterns.forEach((p, id) => {
+    patterns.forEach((p, k) => {
       let s = 0;
       for (let i = 0; i < p.length; i++) {
         const c = cls(p.charCodeAt(i));
@@ -67,7 +94,7 @@ export class AhoCorasick {
         }
         s = next;
       }
-      ends[s].push(id);
+      ends[s].push(ids[k]);
     });
     const n = trie.length;
     const delta = new Int32Array(n * width);
@@ -96,49 +123,29 @@ export class AhoCorasick {
     this.outStart = new Int32Array(n + 1);
     for (let s = 0; s < n; s++) this.outStart[s + 1] = this.outStart[s] + out[s].length;
     this.outIds = Int32Array.from(out.flat());
-    this.seen = new Uint32Array(patterns.length);
   }
 
-  /** Starts a scan: `feed` then reports each pattern once until the next `start`. */
-  start(): void {
-    if (this.epoch === 0xffffffff) {
-      this.seen.fill(0);
-      this.epoch = 0;
-    }
-    this.epoch++;
-  }
-
-  /**
-   * Scans one value (a match never spans two values): appends to `into`, from index `n`, the
-   * ids of patterns found and not yet reported since `start`; returns the new count.
-   */
-  feed(text: string, into: Int32Array, n: number): number {
-    const { delta, outStart, outIds, seen, classOf, other, width, epoch } = this;
+  /** Scans one value (a match never spans two values) and adds the ids found to `hits`. */
+  feed(text: string, hits: Hits): void {
+    const { delta, outStart, outIds, classOf, other, width } = this;
+    const len = text.length;
     let s = 0;
-    for (let i = 0; i < text.length; i++) {
+    for (let i = 0; i < len; i++) {
       const c = text.charCodeAt(i);
-      s =
-        delta[
-          s * width +
-            (c < 128
-              ? classOf[c]
-              : c === 0x17f
-                ? classOf[0x73]
-                : c === 0x212a
-                  ? classOf[0x6b]
-                  : c === 0x130
-                    ? classOf[0x69]
-                    : other)
-        ];
+      const cl =
+        c < 128
+          ? classOf[c]
+          : c === 0x17f
+            ? classOf[0x73]
+            : c === 0x212a
+              ? classOf[0x6b]
+              : c === 0x130
+                ? classOf[0x69]
+                : other;
+      s = delta[s * width + cl];
+      if (s === 0) continue; // the root reports nothing (no empty pattern)
       const end = outStart[s + 1];
-      for (let k = outStart[s]; k < end; k++) {
-        const id = outIds[k];
-        if (seen[id] !== epoch) {
-          seen[id] = epoch;
-          into[n++] = id;
-        }
-      }
+      for (let k = outStart[s]; k < end; k++) hits.add(outIds[k]);
     }
-    return n;
   }
 }

@@ -6,47 +6,55 @@
  */
 export const MISSING: readonly unknown[] = Object.freeze([]);
 
+/** Shared by every absent or non-scalar field: never mutated. */
+const NO_STRINGS: string[] = [];
+
+/** One field of one event: its leaf values, then as strings and lower-cased strings when asked. */
+interface Slot {
+  raw: readonly unknown[];
+  strs?: string[];
+  lowers?: string[];
+}
+
 export class EventView {
-  private raw = new Map<string, readonly unknown[]>();
-  private strs?: Map<string, string[]>;
-  private lowers?: Map<string, string[]>;
+  /** One map for all three forms of a field: a single hash lookup per access. */
+  private slots = new Map<string, Slot>();
   private everything?: { strs: string[]; lowers: string[] };
 
   constructor(readonly doc: Record<string, unknown>) {}
 
+  private slot(field: string): Slot {
+    let s = this.slots.get(field);
+    if (s === undefined) {
+      s = { raw: lookup(this.doc, field), strs: undefined, lowers: undefined };
+      this.slots.set(field, s);
+    }
+    return s;
+  }
+
   /** Leaf values of a field; MISSING when absent. `null` stays a value (the field exists). */
   values(field: string): readonly unknown[] {
-    let v = this.raw.get(field);
-    if (v === undefined) {
-      v = lookup(this.doc, field);
-      this.raw.set(field, v);
-    }
-    return v;
+    return this.slot(field).raw;
   }
 
   exists(field: string): boolean {
-    return this.values(field) !== MISSING;
+    return this.slot(field).raw !== MISSING;
   }
 
   strings(field: string): string[] {
-    this.strs ??= new Map();
-    let s = this.strs.get(field);
-    if (s === undefined) {
-      s = [];
-      for (const v of this.values(field)) if (v !== null && typeof v !== 'object') s.push(String(v));
-      this.strs.set(field, s);
-    }
-    return s;
+    const s = this.slot(field);
+    return s.strs ?? (s.strs = toStrings(s.raw));
   }
 
   lowerStrings(field: string): string[] {
-    this.lowers ??= new Map();
-    let s = this.lowers.get(field);
-    if (s === undefined) {
-      s = this.strings(field).map((x) => x.toLowerCase());
-      this.lowers.set(field, s);
+    const s = this.slot(field);
+    if (s.lowers === undefined) {
+      const strs = s.strs ?? (s.strs = toStrings(s.raw));
+      if (strs.length === 0) s.lowers = NO_STRINGS;
+      else if (strs.length === 1) s.lowers = [strs[0].toLowerCase()];
+      else s.lowers = strs.map((x) => x.toLowerCase());
     }
-    return s;
+    return s.lowers;
   }
 
   private joined?: string;
@@ -72,6 +80,18 @@ function concat(v: unknown, acc: string): string {
   const parts: string[] = [''];
   collect(v, parts);
   return acc + parts.join('\u0000');
+}
+
+function toStrings(raw: readonly unknown[]): string[] {
+  if (raw.length === 0) return NO_STRINGS;
+  if (raw.length === 1) {
+    const v = raw[0];
+    if (typeof v === 'string') return [v];
+    return v !== null && typeof v !== 'object' ? [String(v)] : NO_STRINGS;
+  }
+  const out: string[] = [];
+  for (const v of raw) if (v !== null && typeof v !== 'object') out.push(String(v));
+  return out;
 }
 
 function collect(v: unknown, out: string[]): void {

@@ -1,16 +1,52 @@
 /**
- * Necessary literals of a rule, as clauses: each clause is a set of lower-case strings at least
- * one of which must occur somewhere in an event's values for the rule to be able to match; all
- * clauses must hold (an empty list: the rule is always evaluated). Derived from the compiled item
+ * Necessary literals of a rule, as clauses: each clause is a set of lower-case strings, each in a
+ * field (or, for keywords, anywhere), at least one of which must occur in that field's values for
+ * the rule to be able to match; all clauses must hold (an empty list: the rule is always
+ * evaluated). A clause's members are keys `field + "\u0001" + text` (field empty: any value);
+ * a text starting with "\u0002" is a whole value (the item compares for equality) rather than
+ * a substring. Derived from the compiled item
  * specs, so modifiers (contains, base64, windash, expand, ...) are already applied, and from
  * regular expressions (regex-literals.ts). Sound by construction: AND keeps every conjunct's
  * clauses, OR unions one clause per alternative, NOT gives up.
  */
 import { itemSpec, type CompileOptions } from '../compile/item';
 import type { Condition, DetectionNode, DetectionRule } from '../types';
-import { best, regexLiterals, score, type LiteralSet } from './regex-literals';
+import { regexLiterals, score as textScore, type LiteralSet } from './regex-literals';
 
 export type Clauses = Set<string>[];
+
+const SEP = '\u0001';
+
+/** A clause member: a literal in a field ('' or null: in any value). */
+export function literalKey(field: string | null, text: string): string {
+  return (field ?? '') + SEP + text;
+}
+
+const WHOLE = '\u0002';
+
+export function splitKey(key: string): { field: string | null; text: string; whole: boolean } {
+  const at = key.indexOf(SEP);
+  const whole = key[at + 1] === WHOLE;
+  return { field: at > 0 ? key.slice(0, at) : null, text: key.slice(at + (whole ? 2 : 1)), whole };
+}
+
+/** Selectivity of a clause (see regex-literals `score`), judged on the texts; a whole value counts as long. */
+function score(c: LiteralSet): number {
+  return c ? textScore(new Set([...c].map((k) => splitKey(k)).map((l) => (l.whole ? 'x'.repeat(8) : l.text)))) : -1;
+}
+
+function best(sets: LiteralSet[]): LiteralSet {
+  let pick: LiteralSet = null;
+  let top = -1;
+  for (const s of sets) {
+    const sc = score(s);
+    if (sc > top) {
+      top = sc;
+      pick = s;
+    }
+  }
+  return pick;
+}
 
 /** The prefilter tracks at most this many clauses per rule (the most selective ones). */
 export const MAX_CLAUSES = 8;
@@ -41,13 +77,19 @@ function itemClauses(n: DetectionNode & { type: 'item' }, opts: CompileOptions):
   if (spec.kind === 'str') {
     for (const v of spec.values) {
       if (v === null) return []; // "missing or null" needs no text
+      if (spec.field !== null && v.every((p) => typeof p === 'string')) {
+        sets.push(new Set([WHOLE + v.join('').toLowerCase()])); // equality (no wildcards): the whole value
+        continue;
+      }
       const texts = v.filter((p): p is string => typeof p === 'string');
       sets.push(texts.length ? new Set([texts.reduce((a, b) => (b.length > a.length ? b : a)).toLowerCase()]) : null);
     }
   } else for (const p of spec.patterns) sets.push(regexLiterals(p, spec.flags));
+  const field = spec.field;
+  const keyed = sets.map((set) => set && new Set([...set].map((t) => literalKey(field, t))));
   // `all`: every value must match, so each one's literals are a clause; otherwise any one.
-  if (spec.all) return sets.filter((s): s is Set<string> => s !== null && score(s) >= 0);
-  const one = union(sets);
+  if (spec.all) return keyed.filter((s): s is Set<string> => s !== null && score(s) >= 0);
+  const one = union(keyed);
   return one && score(one) >= 0 ? [one] : [];
 }
 
