@@ -87,6 +87,24 @@ export function lineToEvent(raw: string, source: string, receivedMs: number, o: 
  * parser constants) and are copied before being written, as deepMerge would.
  */
 function mergeFields(ev: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  if (hasInherited(patch)) return mergeMembers(ev, patch);
+  // The members that merge deeper (event, observer…) are set aside, the others copied
+  // at once by Object.assign (native; adding them one by one from here cost a map
+  // transition each), then the set-aside ones merged back: same members, same order.
+  const deep: string[] = [];
+  for (const k in patch) if (isPlainObject(patch[k]) && isPlainObject(ev[k])) deep.push(k);
+  const saved = deep.map((k) => ev[k] as Record<string, unknown>);
+  Object.assign(ev, patch);
+  for (let i = 0; i < deep.length; i++) {
+    const k = deep[i];
+    const v = patch[k] as Record<string, unknown>;
+    ev[k] = k === 'organization' ? mergeCopy(saved[i], v) : mergeInPlace(saved[i], v);
+  }
+  return ev;
+}
+
+/** mergeFields member by member (for a patch with inherited members, which only for..in sees). */
+function mergeMembers(ev: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
   for (const k in patch) {
     const v = patch[k];
     const cur = ev[k];
@@ -113,6 +131,11 @@ function needsDeepMerge(target: Record<string, unknown>, patch: Record<string, u
     if (!Object.prototype.hasOwnProperty.call(patch, k)) return true; // inherited: only for..in sees it
     if (isPlainObject(patch[k]) && isPlainObject(target[k])) return true;
   }
+  return false;
+}
+
+function hasInherited(patch: Record<string, unknown>): boolean {
+  for (const k in patch) if (!Object.prototype.hasOwnProperty.call(patch, k)) return true;
   return false;
 }
 
