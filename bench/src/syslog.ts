@@ -2,7 +2,8 @@
  * `pnpm bench syslog [--messages N]`: syslog parsing to ECS, messages per second on
  * one core, side by side with rsyslog on the same input.
  *
- * - in-process: lineToEvent (RFC 5424/3164 header, device parser, ECS) on one thread.
+ * - in-process: lineToEvent (RFC 5424/3164 header, device parser, ECS) on one thread;
+ *   median of three passes after a warm-up pass.
  * - over loopback TCP: the same lines, newline framed, sent by a separate process to
  *   `edusentry collect listen --syslog-tcp PORT --ndjson` and to a private rsyslogd
  *   (imtcp → omfile, its default file format). Each receiver's figure is messages
@@ -69,6 +70,11 @@ interface Row {
   cpu: number;
 }
 
+/**
+ * One warm-up pass over every line (the optimiser settles on the mix of formats),
+ * then three measured passes; the row is the median pass, so one pass slowed by the
+ * other work on a shared machine does not decide the figure.
+ */
 function inProcess(lines: string[]): Row {
   const opts = {
     organization: { id: 'school-1' },
@@ -76,12 +82,16 @@ function inProcess(lines: string[]): Row {
     attribution: new Attribution(),
     tzOffsetMinutes: 480,
   };
-  for (let i = 0; i < Math.min(lines.length, 20000); i++) lineToEvent(lines[i], '192.0.2.1', 0, opts); // warm-up
-  const t = process.cpuUsage();
-  let n = 0;
-  for (const l of lines) if (lineToEvent(l, '192.0.2.1', 1772352000000, opts)) n++;
-  const u = process.cpuUsage(t);
-  return { name: 'edusentry in-process (parse + ECS)', messages: n, cpu: (u.user + u.system) / 1e6 };
+  for (const l of lines) lineToEvent(l, '192.0.2.1', 0, opts); // warm-up
+  const passes: Row[] = [];
+  for (let p = 0; p < 3; p++) {
+    const t = process.cpuUsage();
+    let n = 0;
+    for (const l of lines) if (lineToEvent(l, '192.0.2.1', 1772352000000, opts)) n++;
+    const u = process.cpuUsage(t);
+    passes.push({ name: 'edusentry in-process (parse + ECS)', messages: n, cpu: (u.user + u.system) / 1e6 });
+  }
+  return passes.sort((a, b) => a.cpu - b.cpu)[1];
 }
 
 async function ours(file: string, dir: string): Promise<Row> {
