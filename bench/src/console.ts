@@ -4,7 +4,8 @@
  * p50/p95 latency of the console's posture and alert-list APIs over generated events
  * (sample province, 24 h), of a new alert reaching a connected socket.io client, and of a
  * new alert reaching the screen: its row in the alert list of the SPA in real Chromium
- * (timed from the start of the store write, and from the bus announcement after it).
+ * (timed from the start of the store write, and from the bus announcement after it; one alert
+ * every 200 ms once the previous one is on screen, so critical/high ones also stack notifications).
  * `--store opensearch --store-url URL` runs on an OpenSearch/Elasticsearch node (bulk-loaded
  * with refresh off); `--opensearch URL` (older form) runs embedded and then OpenSearch.
  * One alert is written per `--alert-every` events (a smaller value gives the alert volume
@@ -146,9 +147,10 @@ async function benchStore(kind: 'embedded' | 'opensearch', store: EventStore, ar
     rows.push({ label: 'new alert → socket.io client', p50: pct(push, 50), p95: pct(push, 95), goal: screenGoal });
 
     let screenNote = '';
-    if (browserAlerts > 0) {
-      if (!existsSync(join(WEB_DIST, 'index.html')))
-        throw new Error(`no built SPA in ${WEB_DIST}: run pnpm --filter @edusentry/console-web build`);
+    const hasSpa = existsSync(join(WEB_DIST, 'index.html'));
+    if (browserAlerts > 0 && !hasSpa)
+      screenNote = `Chromium skipped: no built SPA in ${WEB_DIST} (pnpm --filter @edusentry/console-web build)`;
+    if (browserAlerts > 0 && hasSpa) {
       // Fresh alerts stamped now, so the open list (newest first, last 24 h) shows them at the top.
       const fresh = [...iterateEvents({ seed: 123, count: browserAlerts + 1, from: now, to: now + 1000 })].map((e, i) =>
         alertOn({ ...e, '@timestamp': new Date().toISOString() }, 20_000_000 + i * 4 + 1),
