@@ -87,11 +87,27 @@ export class RowWriter {
     doc: string,
   ): boolean {
     const key = idKey(id);
+    const x = e as any;
+    // The plain columns inline (plainValues' order): no array per row on the hot path.
+    const inserted = this.insert.run(
+      seq,
+      key,
+      id,
+      ts,
+      ingested,
+      dataset,
+      org,
+      sqlValue(x.source?.ip),
+      sqlValue(x.destination?.ip),
+      sqlValue(x.destination?.port),
+      sqlValue(x.event?.severity),
+      sqlValue(x.rule?.id),
+      sqlValue(x.edu?.alert?.status),
+      sqlValue(x.network?.community_id),
+      doc,
+    ).changes;
+    if (inserted) return true;
     const p = plainValues(e);
-    if (
-      this.insert.run(seq, key, id, ts, ingested, dataset, org, p[0], p[1], p[2], p[3], p[4], p[5], p[6], doc).changes
-    )
-      return true;
     // The key is taken: by this id (a rewrite), or by another id with the same hash, which
     // sends this one to the next free key. (A rewrite after the retention pruned the other id
     // from the hash's own key would store it twice: that takes a collision, then a prune, then
