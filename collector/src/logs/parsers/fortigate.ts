@@ -6,7 +6,8 @@ export const fortigate: DeviceParser = {
   name: 'fortigate',
   vendor: 'Fortinet',
   product: 'FortiGate',
-  matches: (m) => /\blogid="?\d{10}"?/.test(m) && /\btype="?\w+"?/.test(m),
+  // 'logid=' first: a plain substring search rules out most other lines before the patterns run.
+  matches: (m) => m.includes('logid=') && /\blogid="?\d{10}"?/.test(m) && /\btype="?\w+"?/.test(m),
   parse(m): ParsedLog | undefined {
     const kv = keyValues(m);
     if (!kv.logid) return undefined;

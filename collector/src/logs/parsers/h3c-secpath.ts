@@ -12,7 +12,8 @@ export const h3cSecpath: DeviceParser = {
   name: 'h3c-secpath',
   vendor: 'H3C',
   product: 'SecPath',
-  matches: (m) => HEAD.test(m) && /\w+\(\d{4}\)=/.test(m),
+  // '%%' first: a plain substring search rules out most other lines before the pattern runs.
+  matches: (m) => m.includes('%%') && HEAD.test(m) && /\w+\(\d{4}\)=/.test(m),
   parse(m): ParsedLog | undefined {
     const h = HEAD.exec(m);
     if (!h) return undefined;

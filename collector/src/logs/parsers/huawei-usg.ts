@@ -13,7 +13,8 @@ export const huaweiUsg: DeviceParser = {
   name: 'huawei-usg',
   vendor: 'Huawei',
   product: 'USG',
-  matches: (m) => HEAD.test(m) && /(SourceIP|source-ip|SrcIp)=/i.test(m),
+  // '%%' first: a plain substring search rules out most other lines before the pattern runs.
+  matches: (m) => m.includes('%%') && HEAD.test(m) && /(SourceIP|source-ip|SrcIp)=/i.test(m),
   parse(m): ParsedLog | undefined {
     const h = HEAD.exec(m);
     if (!h) return undefined;

@@ -71,7 +71,8 @@ export const iptables: DeviceParser = {
   vendor: 'Linux',
   product: 'netfilter',
   programs: ['kernel'],
-  matches: (m) => /\bIN=\S* OUT=\S*/.test(m) && / SRC=/.test(m),
+  // ' SRC=' first: a plain substring search rules out most other lines before the pattern runs.
+  matches: (m) => m.includes(' SRC=') && /\bIN=\S* OUT=\S*/.test(m),
   parse(m): ParsedLog | undefined {
     const at = m.search(/\bIN=/);
     const kv = netfilterPairs(m.slice(at));
