@@ -56,9 +56,6 @@ export class EmbeddedStore implements EventStore {
     mkdirSync(dirname(this.path), { recursive: true });
     try {
       this.db = new Database(this.path, { readonly: opts.readonly ?? false });
-      // A new file gets 16 KiB pages: fewer B-tree pages to split and rewrite per batch (a file's
-      // page size is fixed once it has tables, and in WAL mode).
-      if (!opts.readonly && this.db.pragma('page_count', { simple: true }) === 0) this.db.pragma('page_size = 16384');
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('busy_timeout = 5000');
