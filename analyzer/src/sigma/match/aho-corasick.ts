@@ -119,6 +119,12 @@ export class AhoCorasick {
         } else delta[s * width + c] = delta[fail[s] * width + c];
       }
     }
+    // Transitions hold the next state's row offset (state × width), bit-inverted (negative) when
+    // that state reports ids: the scan loop needs no multiplication and no output lookup per step.
+    for (let i = 0; i < delta.length; i++) {
+      const t = delta[i];
+      delta[i] = out[t].length ? ~(t * width) : t * width;
+    }
     this.delta = delta;
     this.outStart = new Int32Array(n + 1);
     for (let s = 0; s < n; s++) this.outStart[s + 1] = this.outStart[s] + out[s].length;
@@ -129,7 +135,7 @@ export class AhoCorasick {
   feed(text: string, hits: Hits): void {
     const { delta, outStart, outIds, classOf, other, width } = this;
     const len = text.length;
-    let s = 0;
+    let row = 0;
     for (let i = 0; i < len; i++) {
       const c = text.charCodeAt(i);
       const cl =
@@ -142,8 +148,10 @@ export class AhoCorasick {
               : c === 0x130
                 ? classOf[0x69]
                 : other;
-      s = delta[s * width + cl];
-      if (s === 0) continue; // the root reports nothing (no empty pattern)
+      row = delta[row + cl];
+      if (row >= 0) continue;
+      row = ~row;
+      const s = row / width;
       const end = outStart[s + 1];
       for (let k = outStart[s]; k < end; k++) hits.add(outIds[k]);
     }

@@ -11,7 +11,7 @@
  */
 import { itemSpec, type CompileOptions } from '../compile/item';
 import type { Condition, DetectionNode, DetectionRule } from '../types';
-import { regexLiterals, score as textScore, type LiteralSet } from './regex-literals';
+import { regexLiterals, type LiteralSet } from './regex-literals';
 
 export type Clauses = Set<string>[];
 
@@ -30,9 +30,19 @@ export function splitKey(key: string): { field: string | null; text: string; who
   return { field: at > 0 ? key.slice(0, at) : null, text: key.slice(at + (whole ? 2 : 1)), whole };
 }
 
-/** Selectivity of a clause (see regex-literals `score`), judged on the texts; a whole value counts as long. */
+/**
+ * Selectivity of a clause (see regex-literals `score`), judged on the texts; equality with a
+ * whole value counts as two characters longer than containing it (so "GET" loses to "/solr/").
+ */
 function score(c: LiteralSet): number {
-  return c ? textScore(new Set([...c].map((k) => splitKey(k)).map((l) => (l.whole ? 'x'.repeat(8) : l.text)))) : -1;
+  if (!c || c.size === 0) return -1;
+  let shortest = Infinity;
+  for (const k of c) {
+    const l = splitKey(k);
+    shortest = Math.min(shortest, l.whole ? l.text.length + 2 : l.text.length);
+  }
+  if (shortest === 0) return -1;
+  return Math.min(shortest, 8) * 1000 - Math.min(c.size, 999);
 }
 
 function best(sets: LiteralSet[]): LiteralSet {

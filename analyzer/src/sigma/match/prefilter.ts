@@ -5,6 +5,7 @@
  * occur anywhere (see literals.ts). A rule is a candidate when every one of its clauses has a
  * literal that occurs (rules without clauses always are); candidates missing a field their
  * condition cannot do without are skipped too. Only then are predicates evaluated.
+ * The walk reads own enumerable properties, which is all an event (JSON, object literals) has.
  */
 import type { Condition, DetectionNode } from '../types';
 import { AhoCorasick, foldable, Hits } from './aho-corasick';
@@ -118,10 +119,12 @@ export class Prefilter {
       return;
     }
     if (node === undefined && this.anywhere === undefined) return;
-    // for-in: own and inherited enumerable properties, a superset of what the matcher reads.
-    for (const k in v) {
-      const child = node === undefined ? undefined : node.children.get(k);
-      if (child !== undefined || this.anywhere !== undefined) this.walk((v as Record<string, unknown>)[k], child);
+    // Keys and values in two calls, no per-key property lookup (slow on objects of many shapes).
+    const keys = Object.keys(v);
+    const values = Object.values(v);
+    for (let i = 0; i < keys.length; i++) {
+      const child = node === undefined ? undefined : node.children.get(keys[i]);
+      if (child !== undefined || this.anywhere !== undefined) this.walk(values[i], child);
     }
   }
 
