@@ -1,8 +1,8 @@
 /** The whole configuration: core's keys plus each package's section. */
 import { composeConfigSchema, z } from '@edusentry/core';
-import { analyzerConfigSchema } from '@edusentry/analyzer';
-import { collectorConfigSchema } from '@edusentry/collector';
-import { consoleConfigSchema } from '@edusentry/console-server';
+import { analyzerConfigSchema } from '@edusentry/analyzer/config';
+import { collectorConfigSchema } from '@edusentry/collector/config';
+import { consoleConfigSchema } from '@edusentry/console-server/config';
 
 export const configSchema = composeConfigSchema({
   collector: collectorConfigSchema.default({}),
