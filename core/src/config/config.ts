@@ -16,7 +16,10 @@ export const storeConfigSchema = z
     url: z.string().url().default('http://127.0.0.1:9201'),
     username: z.string().optional(),
     password: z.string().optional(),
-    indexPrefix: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).default('edusentry'),
+    indexPrefix: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]*$/)
+      .default('edusentry'),
     /** Cybersecurity Law art. 21: network logs kept at least six months. */
     retentionDays: z.number().int().min(1).default(180),
     /** Roll an index over after this many days or this size, whichever first. */
@@ -24,8 +27,14 @@ export const storeConfigSchema = z
     rolloverSize: z.string().default('30gb'),
     shards: z.number().int().min(1).default(1),
     replicas: z.number().int().min(0).default(0),
-    /** Tail returns only events ingested at least this long ago (refresh/clock lag). */
-    tailLagMs: z.number().int().min(0).default(2000),
+    /** Tail returns only events ingested at least this long ago (refresh/clock lag): the analyzer's latency floor. */
+    tailLagMs: z.number().int().min(0).default(1000),
+    /**
+     * Tail also looks back this far before its cursor for documents that became searchable
+     * late (a long bulk, a slow refresh): an event is missed only if it shows up more than
+     * tailLagMs + tailOverlapMs after its event.ingested. Costs a bigger seen-id set, not latency.
+     */
+    tailOverlapMs: z.number().int().min(1000).default(3000),
     requestTimeoutMs: z.number().int().min(100).default(30000),
   })
   .strict();
@@ -61,7 +70,10 @@ export function parseConfig<T extends ZodTypeAny>(text: string, schema: T, file 
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length) {
     const e = doc.errors[0];
-    throw new EduError('EDU_ERR_CONFIG', `${file}: YAML error at line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}`);
+    throw new EduError(
+      'EDU_ERR_CONFIG',
+      `${file}: YAML error at line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}`,
+    );
   }
   const raw = doc.toJS() ?? {};
   const result = schema.safeParse(raw);
@@ -86,7 +98,10 @@ export function loadConfig<T extends ZodTypeAny>(file: string | undefined, schem
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new EduError('EDU_ERR_CONFIG', `cannot read config file ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+    throw new EduError(
+      'EDU_ERR_CONFIG',
+      `cannot read config file ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`,
+    );
   }
   return parseConfig(text, schema, file);
 }

@@ -73,6 +73,7 @@ export class ElasticStore implements EventStore {
       | 'shards'
       | 'replicas'
       | 'tailLagMs'
+      | 'tailOverlapMs'
       | 'requestTimeoutMs'
       | 'bulkDocs'
       | 'concurrency'
@@ -92,7 +93,8 @@ export class ElasticStore implements EventStore {
       rolloverDays: opts.rolloverDays ?? 1,
       shards: opts.shards ?? 1,
       replicas: opts.replicas ?? 0,
-      tailLagMs: opts.tailLagMs ?? 2000,
+      tailLagMs: opts.tailLagMs ?? 1000,
+      tailOverlapMs: opts.tailOverlapMs ?? 3000,
       requestTimeoutMs: opts.requestTimeoutMs ?? 30000,
       bulkDocs: opts.bulkDocs ?? 5000,
       concurrency: opts.concurrency ?? 2,
@@ -523,7 +525,7 @@ export class ElasticStore implements EventStore {
    */
   async tail(cursor: TailCursor | null, opts: { limit?: number; datasets?: Dataset[] } = {}): Promise<TailResult> {
     const limit = opts.limit ?? 1000;
-    const overlapMs = Math.max(this.o.tailLagMs, 1000);
+    const overlapMs = this.o.tailOverlapMs;
     const ts = typeof cursor?.ts === 'number' ? cursor.ts : undefined;
     const seen = new Map<string, number>(Array.isArray(cursor?.seen) ? (cursor.seen as [string, number][]) : []);
     const filter: Record<string, unknown>[] = [
