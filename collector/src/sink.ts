@@ -22,13 +22,32 @@ export interface EventSink {
 /** One ECS event per line on a writable stream (stdout for --ndjson), honouring backpressure. */
 export class NdjsonSink implements EventSink {
   private written = 0;
+  private scratch = Buffer.allocUnsafe(1 << 20);
   constructor(private readonly out: NodeJS.WritableStream = process.stdout) {}
 
+  /**
+   * Each line is encoded as UTF-8 straight into a scratch buffer, then the batch's
+   * bytes are copied out once. Joining the lines into one string first cost a flatten
+   * and a Buffer.from of the whole batch (writable streams convert strings), as much
+   * as a third of JSON.stringify's own time when lines hold non-ASCII text
+   * (organisation names), which makes them two-byte strings. The bytes are the same.
+   */
   async push(events: EcsEvent[]): Promise<void> {
     if (!events.length) return;
-    let chunk = '';
-    for (const e of events) chunk += JSON.stringify(e) + '\n';
-    return this.writeRaw(chunk, events.length);
+    let at = 0;
+    for (const e of events) {
+      const line = JSON.stringify(e);
+      const most = at + line.length * 3 + 1; // a UTF-16 code unit is at most 3 UTF-8 bytes
+      if (most > this.scratch.length) {
+        const grown = Buffer.allocUnsafe(Math.max(most, this.scratch.length * 2));
+        this.scratch.copy(grown, 0, 0, at);
+        this.scratch = grown;
+      }
+      at += this.scratch.write(line, at);
+      this.scratch[at++] = 0x0a;
+    }
+    // A copy: the stream may hold the chunk after write() returns, and the scratch is reused.
+    return this.writeRaw(Buffer.from(this.scratch.subarray(0, at)), events.length);
   }
 
   async writeRaw(ndjson: string | Uint8Array, count: number): Promise<void> {

@@ -85,10 +85,20 @@ export function register(program: Command): void {
         Object.assign({}, ...receivers.map((r) => prefixed(r.name, r.counters()))),
       );
       const emit = (events: EcsEvent[]) => sink.push(events);
+      // One observer object per sender, not one per line (lineToEvent copies it into each event).
+      const observers = new Map<string, ReturnType<typeof senderObserver>>();
+      const observerOf = (sender: string) => {
+        let o = observers.get(sender);
+        if (!o) {
+          if (observers.size >= 65536) observers.clear(); // spoofed UDP sources must not grow it without bound
+          observers.set(sender, (o = senderObserver(observer, sender)));
+        }
+        return o;
+      };
       const toEvent = (line: string, sender: string, at: number) =>
         lineToEvent(line, sender, at, {
           organization,
-          observer: senderObserver(observer, sender),
+          observer: observerOf(sender),
           attribution,
           tzOffsetMinutes: cfg.syslog.tzOffsetMinutes,
           tzBySource: cfg.syslog.tzBySource,
