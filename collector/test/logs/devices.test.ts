@@ -175,6 +175,97 @@ describe('device parsers', () => {
   });
 });
 
+/**
+ * The same devices as they arrive over syslog. Huawei's documented format is
+ * "<PRI>TIMESTAMP HOSTNAME %%ddMODULE/SEVERITY/MNEMONIC(l)[seq]:text" (USG/VRP log
+ * reference; TIMESTAMP "Mmm dd yyyy hh:mm:ss" by default, "Mmm dd hh:mm:ss" and ISO 8601
+ * also configurable), H3C's "<PRI>TIMESTAMP Sysname %%10MODULE/SEVERITY/MNEMONIC: text"
+ * (SecPath log message reference). The %% part is no program tag: the header parser
+ * must leave it in the message for the device parser. Built from that documentation.
+ */
+describe('Huawei USG and H3C SecPath lines with their syslog header', () => {
+  const wire = (line: string) =>
+    lineToEvent(line, '10.0.0.1', Date.UTC(2026, 2, 1, 9), { tzOffsetMinutes: 480 }) as any;
+  const huaweiSession =
+    'IPVer=4,Protocol=tcp,SourceIP=10.20.1.5,DestinationIP=203.0.113.9,SourcePort=51234,DestinationPort=443,SendBytes=1800,RcvBytes=9000,SourceZone=trust,DestinationZone=untrust,PolicyName=campus-out,CloseReason=aged-out';
+
+  it.each([
+    [
+      'BSD timestamp, (l) and [seq]',
+      `<188>Mar  1 08:00:07 USG6000 %%01SECLOG/4/SESSION_TEARDOWN(l)[7]:${huaweiSession}`,
+      '2026-03-01T00:00:07.000Z',
+      'USG6000',
+    ],
+    [
+      'BSD timestamp, (l) only',
+      `<190>Mar  1 08:00:07 USG6000 %%01SECLOG/6/SESSION_TEARDOWN(l):${huaweiSession}`,
+      '2026-03-01T00:00:07.000Z',
+      'USG6000',
+    ],
+    [
+      'timestamp with year',
+      `<190>Feb 28 2026 23:59:58 USG6300 %%01SECLOG/6/SESSION_TEARDOWN(l):${huaweiSession}`,
+      '2026-02-28T15:59:58.000Z',
+      'USG6300',
+    ],
+    [
+      'ISO 8601 timestamp',
+      `<190>2026-03-01T08:00:07+08:00 Eudemon %%01SECLOG/6/SESSION_TEARDOWN(l)[3918]:${huaweiSession}`,
+      '2026-03-01T00:00:07.000Z',
+      'Eudemon',
+    ],
+  ])('Huawei, %s', (_what, line, timestamp, host) => {
+    const e = wire(line);
+    expect(e).toMatchObject({
+      '@timestamp': timestamp,
+      host: { name: host },
+      event: { module: 'huawei-usg', code: 'SECLOG/SESSION_TEARDOWN', reason: 'aged-out' },
+      observer: { vendor: 'Huawei', product: 'USG', ingress: { zone: 'trust' } },
+      source: { ip: '10.20.1.5', port: 51234, bytes: 1800 },
+      destination: { ip: '203.0.113.9', port: 443, bytes: 9000 },
+      rule: { name: 'campus-out' },
+    });
+    expect(e.message.startsWith('%%01SECLOG/')).toBe(true);
+    expect(e.process).toBeUndefined();
+  });
+
+  it('Huawei policy deny with its header', () => {
+    const e = wire(
+      '<188>Mar  1 08:00:07 USG6000 %%01POLICY/4/POLICYDENY(l)[12]:vsys=public, protocol=6, source-ip=10.20.1.5, source-port=40000, destination-ip=198.51.100.7, destination-port=3389, source-zone=trust, destination-zone=untrust, rule-name=deny-rdp.',
+    );
+    expect(e).toMatchObject({
+      event: { module: 'huawei-usg', action: 'deny', outcome: 'failure' },
+      source: { ip: '10.20.1.5', port: 40000 },
+      destination: { ip: '198.51.100.7', port: 3389 },
+    });
+  });
+
+  it.each([
+    ['Comware 7', '%%10FILTER/6/FILTER_ZONE_IPV4_EXECUTION: '],
+    ['Comware 5 (l)', '%%10FILTER/6/FILTER_ZONE_IPV4_EXECUTION(l): '],
+  ])('H3C, %s', (_what, head) => {
+    const e = wire(
+      `<190>Mar  1 08:00:07 SecPath-F1000 ${head}SrcZoneName(1025)=Trust;DstZoneName(1035)=Untrust;SecurityPolicy(1072)=block-smb;RuleID(1078)=5;Protocol(1001)=TCP;SrcIPAddr(1003)=10.30.2.8;SrcPort(1004)=50321;DstIPAddr(1007)=203.0.113.50;DstPort(1008)=445;Action(1053)=Deny;`,
+    );
+    expect(e).toMatchObject({
+      host: { name: 'SecPath-F1000' },
+      event: { module: 'h3c-secpath', code: 'FILTER/FILTER_ZONE_IPV4_EXECUTION', action: 'deny' },
+      observer: { vendor: 'H3C', product: 'SecPath' },
+      source: { ip: '10.30.2.8', port: 50321 },
+      destination: { ip: '203.0.113.50', port: 445 },
+      rule: { name: 'block-smb', id: '5' },
+    });
+    expect(e.process).toBeUndefined();
+  });
+
+  it('a %% line no device parser knows stays a generic syslog event with its whole text', () => {
+    const e = wire('<189>Mar  1 08:00:07 core-sw %%01SHELL/5/CMDRECORD(s)[1]:Recorded command information. (Task=VT0)');
+    expect(e.event.module).toBe('syslog');
+    expect(e.host).toEqual({ name: 'core-sw' });
+    expect(e.message).toBe('%%01SHELL/5/CMDRECORD(s)[1]:Recorded command information. (Task=VT0)');
+  });
+});
+
 describe('attribution from RADIUS and portal logs (RFC 2866 attribute names; portal keys from product manuals)', () => {
   it('binds addresses to accounts for their validity interval and enriches later events', () => {
     const at = new Attribution();

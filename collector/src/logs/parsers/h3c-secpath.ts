@@ -1,12 +1,15 @@
 /**
  * H3C SecPath firewalls: "%%10FILTER/6/FILTER_ZONE_IPV4_EXECUTION: SrcZoneName(1025)=Trust;
  * …;SrcIPAddr(1003)=…;Action(1053)=Deny;" and SESSION_IPV4_FLOW logs, with H3C's
- * numbered field ids. Fixtures follow H3C's published "SecPath Log Message Reference".
+ * numbered field ids. Fixtures follow H3C's published "SecPath Log Message Reference":
+ * on the wire "<PRI>TIMESTAMP Sysname %%10MODULE/SEVERITY/MNEMONIC: text", the %% part
+ * being the start of the message (the syslog header parser takes no tag from it).
  */
 import type { DeviceParser, ParsedLog } from './types';
 import { compact, decision, int, ip, port, transport } from './util';
 
-const HEAD = /%%\d+(\w+)\/(\d)\/(\w+):\s*/;
+/** "%%10MODULE/SEVERITY/MNEMONIC:", Comware 5 with a "(l)" log type and some releases with a "[seq]" counter. */
+const HEAD = /%%\d+(\w+)\/(\d)\/(\w+)(?:\([a-z]+\))?(?:\[\d+\])?:\s*/;
 
 export const h3cSecpath: DeviceParser = {
   name: 'h3c-secpath',

@@ -2,12 +2,15 @@
  * Huawei USG / Eudemon firewalls: "%%01SECLOG/6/SESSION_TEARDOWN(l):IPVer=4,Protocol=tcp,
  * SourceIP=…" session logs and "%%01POLICY/6/POLICYDENY(l):vsys=public, protocol=6,
  * source-ip=…" policy logs. Fixtures are built from Huawei's published USG log
- * reference (no public capture of these lines exists).
+ * reference (no public capture of these lines exists): on the wire a line is
+ * "<PRI>TIMESTAMP HOSTNAME %%ddMODULE/SEVERITY/MNEMONIC(l)[seq]:text", the %% part
+ * being the start of the message (the syslog header parser takes no tag from it).
  */
 import type { DeviceParser, ParsedLog } from './types';
 import { compact, decision, int, ip, keyValues, port, transport } from './util';
 
-const HEAD = /%%\d+(\w+)\/(\d)\/(\w+)(?:\([a-z]+\))?:/;
+/** "%%ddMODULE/SEVERITY/MNEMONIC(l)[seq]:": the (l)/(s)/(d) log type and the [seq] counter are optional. */
+const HEAD = /%%\d+(\w+)\/(\d)\/(\w+)(?:\([a-z]+\))?(?:\[\d+\])?:/;
 
 export const huaweiUsg: DeviceParser = {
   name: 'huawei-usg',

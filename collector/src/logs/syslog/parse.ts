@@ -66,6 +66,7 @@ const MONTHS: Record<string, number> = {
   Dec: 11,
 };
 const ISO_TS = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}))\s/;
+const YEAR_TS = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) /;
 
 /*
  * The PRI, the RFC 3164 timestamp and the tag are read by small hand-written
@@ -266,10 +267,18 @@ function parse3164(s: string, m: SyslogMessage, opts: ParseOptions): SyslogMessa
     rest = rest.slice(b.len);
   } else {
     const iso = ISO_TS.exec(rest);
+    const dated = iso ? undefined : YEAR_TS.exec(rest);
     if (iso) {
       m.format = 'rfc3164';
       m.timestamp = isoFromMs(Date.parse(iso[1]));
       rest = rest.slice(iso[0].length);
+    } else if (dated && MONTHS[dated[1]] !== undefined) {
+      // Huawei's and H3C's default "Mmm dd yyyy hh:mm:ss": local time with the year.
+      m.format = 'rfc3164';
+      const [, mon, d, y, hh, mm, ss] = dated;
+      const offset = (opts.tzOffsetMinutes ?? 0) * 60_000;
+      m.timestamp = isoFromMs(Date.UTC(+y, MONTHS[mon], +d, +hh, +mm, +ss) - offset);
+      rest = rest.slice(dated[0].length);
     }
   }
   if (m.format === 'rfc3164') {
@@ -281,7 +290,9 @@ function parse3164(s: string, m: SyslogMessage, opts: ParseOptions): SyslogMessa
       rest = rest.slice(sp + 1);
     }
   }
-  const tag = scanTag(rest);
+  // Huawei (VRP, USG) and H3C (Comware) send no tag: "HOSTNAME %%01SECLOG/4/SESSION_TEARDOWN(l)[7]:text"
+  // starts their content (MODULE/SEVERITY/MNEMONIC), which their device parsers read. Not a program name.
+  const tag = rest.startsWith('%%') ? undefined : scanTag(rest);
   if (tag && (m.format === 'rfc3164' || m.priority !== undefined)) {
     m.appname = tag.app;
     if (tag.pid) m.procid = tag.pid;
