@@ -15,7 +15,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FlowDecoder } from '@edusentry/collector';
+import { Writable } from 'node:stream';
+import type { EcsEvent } from '@edusentry/core';
+import { FlowDecoder, NdjsonSink } from '@edusentry/collector';
 import { countLines, cpuSeconds, freePort, settle, stopChild } from './peer-process';
 
 const ROOT = join(__dirname, '../..');
@@ -140,14 +142,34 @@ export function exportStream(p: Proto, datagrams: number): Buffer[] {
   return out;
 }
 
-/** Decode + ECS on this thread; returns flows per second. */
-function inProcess(stream: Buffer[], rounds: number): { flows: number; seconds: number } {
+/**
+ * Decode + ECS on this thread; with `ndjson`, also serialised as `collect listen --ndjson`
+ * does (NdjsonSink, batches of 1000 like the flow receivers) into a stream that
+ * discards the bytes: the in-process ceiling of the listener's NDJSON path.
+ */
+async function inProcess(
+  stream: Buffer[],
+  rounds: number,
+  ndjson = false,
+): Promise<{ flows: number; seconds: number }> {
   let flows = 0;
+  const sink = new NdjsonSink(new Writable({ write: (_c, _e, done) => done() }));
+  let batch: EcsEvent[] = [];
   const start = process.cpuUsage();
   for (let r = 0; r < rounds; r++) {
     const decoder = new FlowDecoder();
-    for (const d of stream) flows += decoder.decodeToEcs(d, '192.0.2.1', { observer: { id: 'c1' } }).length;
+    for (const d of stream) {
+      const events = decoder.decodeToEcs(d, '192.0.2.1', { observer: { id: 'c1' } });
+      flows += events.length;
+      if (!ndjson) continue;
+      for (const e of events) batch.push(e);
+      if (batch.length >= 1000) {
+        await sink.push(batch);
+        batch = [];
+      }
+    }
   }
+  await sink.push(batch);
   const used = process.cpuUsage(start);
   return { flows, seconds: (used.user + used.system) / 1e6 };
 }
@@ -330,9 +352,13 @@ export async function run(args: string[]): Promise<void> {
       const stream = exportStream(p, datagrams);
       const file = join(dir, `${p}.bin`);
       writeStreamFile(stream, file);
-      inProcess(stream.slice(0, 2000), 1); // warm-up
-      const mem = inProcess(stream, 1);
-      const rows: PeerResult[] = [{ name: 'edusentry in-process (decode + ECS)', flows: mem.flows, cpu: mem.seconds }];
+      await inProcess(stream.slice(0, 2000), 1, true); // warm-up
+      const mem = await inProcess(stream, 1);
+      const text = await inProcess(stream, 1, true);
+      const rows: PeerResult[] = [
+        { name: 'edusentry in-process (decode + ECS)', flows: mem.flows, cpu: mem.seconds },
+        { name: 'edusentry in-process (… + NDJSON)', flows: text.flows, cpu: text.seconds },
+      ];
       const sub = (n: string) => {
         const d = join(dir, `${p}-${n}`);
         mkdirSync(d);
@@ -341,7 +367,8 @@ export async function run(args: string[]): Promise<void> {
       rows.push(await ours(p, file, rate, sub('ours')));
       rows.push(await goflow2(p, file, rate, sub('goflow2')));
       rows.push(await nfcapd(file, rate, sub('nfcapd')));
-      const goflow = rows[2].cpu ? rows[2].flows / rows[2].cpu : 0;
+      const peer = rows.find((r) => r.name.startsWith('goflow2'));
+      const goflow = peer?.cpu ? peer.flows / peer.cpu : 0;
       console.log(
         `\n${p === 'ipfix' ? 'IPFIX' : 'NetFlow v9'}: ${datagrams} datagrams × ${RECORDS_PER_DATAGRAM} records = ` +
           `${datagrams * RECORDS_PER_DATAGRAM} flows, replayed over loopback at ${rate} datagrams/s`,

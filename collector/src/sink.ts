@@ -22,38 +22,55 @@ export interface EventSink {
 /** One ECS event per line on a writable stream (stdout for --ndjson), honouring backpressure. */
 export class NdjsonSink implements EventSink {
   private written = 0;
-  private scratch = Buffer.allocUnsafe(1 << 20);
-  constructor(private readonly out: NodeJS.WritableStream = process.stdout) {}
+  /** Batch buffers the stream is done with (their write callback ran), for the next batches. */
+  private readonly free: Buffer[] = [];
+  /**
+   * `reuseBuffers`: the stream is done with a chunk once its write callback has run, as
+   * process.stdout (file, pipe, terminal) is. Not so for streams that pass chunks on
+   * unread (PassThrough), so off unless writing to process.stdout.
+   */
+  constructor(
+    private readonly out: NodeJS.WritableStream = process.stdout,
+    private readonly reuseBuffers = out === process.stdout,
+  ) {}
 
   /**
-   * Each line is encoded as UTF-8 straight into a scratch buffer, then the batch's
-   * bytes are copied out once. Joining the lines into one string first cost a flatten
-   * and a Buffer.from of the whole batch (writable streams convert strings), as much
-   * as a third of JSON.stringify's own time when lines hold non-ASCII text
-   * (organisation names), which makes them two-byte strings. The bytes are the same.
+   * Each line is encoded as UTF-8 straight into one buffer for the batch. Joining the
+   * lines into one string first cost a flatten and a Buffer.from of the whole batch
+   * (writable streams convert strings), as much as a third of JSON.stringify's own
+   * time when lines hold non-ASCII text (organisation names), which makes them
+   * two-byte strings; and a fresh buffer per batch costs its page faults, so written
+   * buffers are reused. The bytes are the same.
    */
   async push(events: EcsEvent[]): Promise<void> {
     if (!events.length) return;
+    let buf = this.free.pop() ?? Buffer.allocUnsafeSlow(1 << 20);
     let at = 0;
     for (const e of events) {
       const line = JSON.stringify(e);
       const most = at + line.length * 3 + 1; // a UTF-16 code unit is at most 3 UTF-8 bytes
-      if (most > this.scratch.length) {
-        const grown = Buffer.allocUnsafe(Math.max(most, this.scratch.length * 2));
-        this.scratch.copy(grown, 0, 0, at);
-        this.scratch = grown;
+      if (most > buf.length) {
+        const grown = Buffer.allocUnsafeSlow(Math.max(most, buf.length * 2));
+        buf.copy(grown, 0, 0, at);
+        buf = grown;
       }
-      at += this.scratch.write(line, at);
-      this.scratch[at++] = 0x0a;
+      at += buf.write(line, at);
+      buf[at++] = 0x0a;
     }
-    // A copy: the stream may hold the chunk after write() returns, and the scratch is reused.
-    return this.writeRaw(Buffer.from(this.scratch.subarray(0, at)), events.length);
+    this.written += events.length;
+    const done = this.reuseBuffers ? () => void (this.free.length < 4 && this.free.push(buf)) : undefined;
+    await this.write(buf.subarray(0, at), done);
   }
 
   async writeRaw(ndjson: string | Uint8Array, count: number): Promise<void> {
     if (!count) return;
     this.written += count;
-    if (!this.out.write(ndjson)) await new Promise<void>((r) => this.out.once('drain', () => r()));
+    await this.write(ndjson);
+  }
+
+  private async write(chunk: string | Uint8Array, done?: () => void): Promise<void> {
+    const ok = done ? this.out.write(chunk, done) : this.out.write(chunk);
+    if (!ok) await new Promise<void>((r) => this.out.once('drain', () => r()));
   }
 
   async close(): Promise<void> {}

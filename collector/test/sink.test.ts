@@ -3,9 +3,10 @@
  * written must be exactly JSON.stringify of each event plus a newline, as UTF-8, for
  * non-ASCII text (two-byte strings, astral characters, escaped lone surrogates),
  * batches that outgrow the scratch buffer, and batches whose chunks the stream keeps
- * after write() returned (the scratch must not be overwritten under them).
+ * after write() returned (a batch buffer must not be reused under them), with and
+ * without buffer reuse.
  */
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import type { EcsEvent } from '@edusentry/core';
 import { NdjsonSink } from '../src/sink';
 
@@ -58,4 +59,29 @@ test('a chunk the stream still holds is not overwritten by the next batch', asyn
       JSON.stringify(event(2, 'second batch, longer than the first one 第二')) +
       '\n',
   );
+});
+
+test('with buffer reuse, a buffer is written over only after the stream is done with it', async () => {
+  // A slow stream: it looks at each chunk only later (as a pipe would send it), then calls back.
+  const seen: Buffer[] = [];
+  const out = new Writable({
+    highWaterMark: 1 << 30,
+    write(chunk: Buffer, _enc, done) {
+      setImmediate(() => {
+        seen.push(Buffer.from(chunk));
+        done();
+      });
+    },
+  });
+  const sink = new NdjsonSink(out, true);
+  const batches = Array.from({ length: 12 }, (_, b) =>
+    Array.from({ length: 50 }, (_, i) => event(b * 100 + i, `batch ${b} 行 ${i} ${'x'.repeat((b * 37 + i) % 500)}`)),
+  );
+  // Several batches in flight at once, then more after the first ones were written.
+  await Promise.all(batches.slice(0, 6).map((b) => sink.push(b)));
+  await new Promise((r) => setTimeout(r, 20));
+  for (const b of batches.slice(6)) await sink.push(b);
+  await new Promise<void>((r) => out.end(r));
+  const want = batches.flat().map((e) => JSON.stringify(e) + '\n');
+  expect(Buffer.concat(seen).toString('utf8')).toBe(want.join(''));
 });
