@@ -13,6 +13,7 @@ import {
   SyslogTcpReceiver,
   SyslogUdpReceiver,
   type EventSink,
+  type LogEventOptions,
   type Receiver,
 } from '@edusentry/collector';
 import type { Command } from 'commander';
@@ -85,25 +86,26 @@ export function register(program: Command): void {
         Object.assign({}, ...receivers.map((r) => prefixed(r.name, r.counters()))),
       );
       const emit = (events: EcsEvent[]) => sink.push(events);
-      // One observer object per sender, not one per line (lineToEvent copies it into each event).
-      const observers = new Map<string, ReturnType<typeof senderObserver>>();
-      const observerOf = (sender: string) => {
-        let o = observers.get(sender);
-        if (!o) {
-          if (observers.size >= 65536) observers.clear(); // spoofed UDP sources must not grow it without bound
-          observers.set(sender, (o = senderObserver(observer, sender)));
+      // lineToEvent's options (with the sender's observer) built once per sender, not once per line.
+      const perSender = new Map<string, LogEventOptions>();
+      const optionsOf = (sender: string) => {
+        let opts = perSender.get(sender);
+        if (!opts) {
+          if (perSender.size >= 65536) perSender.clear(); // spoofed UDP sources must not grow it without bound
+          opts = {
+            organization,
+            observer: senderObserver(observer, sender),
+            attribution,
+            tzOffsetMinutes: cfg.syslog.tzOffsetMinutes,
+            tzBySource: cfg.syslog.tzBySource,
+            bySource: cfg.parsers,
+          };
+          perSender.set(sender, opts);
         }
-        return o;
+        return opts;
       };
       const toEvent = (line: string, sender: string, at: number) =>
-        lineToEvent(line, sender, at, {
-          organization,
-          observer: observerOf(sender),
-          attribution,
-          tzOffsetMinutes: cfg.syslog.tzOffsetMinutes,
-          tzBySource: cfg.syslog.tzBySource,
-          bySource: cfg.parsers,
-        }) as EcsEvent;
+        lineToEvent(line, sender, at, optionsOf(sender)) as EcsEvent;
       const decoder = new FlowDecoder({
         ...cfg.flow,
         onError: (e, exporter) => ctx.log.warn({ exporter, err: e.message }, 'bad flow datagram (counted, skipped)'),
