@@ -64,16 +64,20 @@ export async function fill(
   let batch: EcsEvent[] = [];
   let events = 0;
   let alerts = 0;
+  let reported = 0;
   const flush = async () => {
     const r = await store.write(batch);
     if (r.failed || r.quarantined.length)
       throw new Error(`store write: ${r.failed} failed, ${r.quarantined.length} quarantined`);
     batch = [];
     if (opts.bulk) await settings(opts.bulk, { refresh_interval: '-1' });
-    if (opts.progress && events % 1_000_000 < size)
+    const millions = Math.floor(events / 1_000_000);
+    if (opts.progress && millions > reported) {
+      reported = millions;
       process.stderr.write(
         `  ${events.toLocaleString('en')} events, ${((performance.now() - t0) / 1000).toFixed(0)} s\n`,
       );
+    }
   };
   for (const e of iterateEvents({ seed: 7, count: opts.count, from: opts.to - 86_400_000, to: opts.to })) {
     batch.push(e);
