@@ -258,6 +258,18 @@ describe('Huawei USG and H3C SecPath lines with their syslog header', () => {
     expect(e.process).toBeUndefined();
   });
 
+  it('Huawei pairs: values trimmed, a key after other text in its segment, an "=" with no key skipped', () => {
+    const e = wire(
+      '<188>Mar  1 08:00:07 USG6000 %%01SECLOG/4/SESSION_TEARDOWN(l):IPVer=4,Protocol=udp , Source-IP= 10.1.2.3 ,odd text DestinationIP=10.9.8.7;=5,DestinationPort=99',
+    );
+    expect(e).toMatchObject({
+      event: { module: 'huawei-usg' },
+      source: { ip: '10.1.2.3' },
+      destination: { ip: '10.9.8.7', port: 99 },
+      network: { transport: 'udp' },
+    });
+  });
+
   it('a %% line no device parser knows stays a generic syslog event with its whole text', () => {
     const e = wire('<189>Mar  1 08:00:07 core-sw %%01SHELL/5/CMDRECORD(s)[1]:Recorded command information. (Task=VT0)');
     expect(e.event.module).toBe('syslog');
