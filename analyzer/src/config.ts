@@ -46,12 +46,13 @@ export const analyzerConfigSchema = z
       .strict()
       .default({}),
     /**
-     * Alert aggregation: repeated alerts of one rule for the same source within the window
-     * become one alert with a count. 0 = every match is its own alert. Per rule id overrides.
+     * Alert aggregation: repeated alerts of one rule for the same source and destination within
+     * the window become one alert with a count (a scanner's 300 requests are one alert to triage,
+     * not 300). 0 = every match is its own alert. Per rule id overrides.
      */
     dedup: z
       .object({
-        windowSec: z.number().nonnegative().default(0),
+        windowSec: z.number().nonnegative().default(600),
         rules: z.record(z.number().nonnegative()).default({}),
       })
       .strict()

@@ -55,7 +55,8 @@ describe('analyzer service', () => {
   let dir: string;
   let store: EventStore;
   const log = createLogger('test', 'silent');
-  const config = analyzerConfigSchema.parse({ watchRules: false });
+  // Every match its own alert (no aggregation window): what these restart and replay cases count.
+  const config = analyzerConfigSchema.parse({ watchRules: false, dedup: { windowSec: 0 } });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'analyzer-'));
@@ -110,7 +111,12 @@ describe('analyzer service', () => {
     writeFileSync(join(d, 'rules.yml'), RULES);
     const st = await openStore(storeConfigSchema.parse({}), d);
     await st.init();
-    const cfg = analyzerConfigSchema.parse({ watchRules: false, batchSize: 1, stateSaveMs: 3_600_000 });
+    const cfg = analyzerConfigSchema.parse({
+      watchRules: false,
+      batchSize: 1,
+      stateSaveMs: 3_600_000,
+      dedup: { windowSec: 0 },
+    });
     const make = (out: AlertEvent[]) =>
       new AnalyzerService({
         store: st,
@@ -158,5 +164,35 @@ describe('analyzer service', () => {
     await drain(replay);
     const stored = await store.search({ datasets: ['alert'], size: 100 });
     expect(stored.total).toBe(4);
+  });
+
+  it('by default repeated matches of one rule, source and destination within 10 minutes are one alert with a count', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'analyzer-agg-'));
+    writeFileSync(join(d, 'rules.yml'), RULES);
+    const st = await openStore(storeConfigSchema.parse({}), d);
+    await st.init();
+    const cfg = analyzerConfigSchema.parse({ watchRules: false, batchSize: 2 });
+    const run = async (dataDir: string) => {
+      const s = new AnalyzerService({ store: st, config: cfg, dataDir, log, rules: [join(d, 'rules.yml')] });
+      while ((await s.runOnce()) > 0);
+    };
+    await st.write([
+      web(0, '/admin/a', '198.51.100.9'),
+      web(100, '/admin/b', '198.51.100.9'),
+      web(200, '/admin/c', '198.51.100.9'),
+      web(210, '/admin/d', '198.51.100.10'),
+    ]);
+    await run(d);
+    const probes = async () =>
+      (await st.search({ datasets: ['alert'], size: 100 })).hits.filter(
+        (a) => (a as AlertEvent).rule.name === 'Admin panel probe',
+      ) as AlertEvent[];
+    const bySource = (as: AlertEvent[]) => Object.fromEntries(as.map((a) => [a.source?.ip, a.edu.alert.count ?? 1]));
+    // Three batches grew the first one (batch size 2): its count reached the store by update.
+    expect(bySource(await probes())).toEqual({ '198.51.100.9': 3, '198.51.100.10': 1 });
+    // A replay from the start on a fresh cursor writes the same aggregated ids: still two alerts.
+    await run(mkdtempSync(join(tmpdir(), 'analyzer-agg-replay-')));
+    expect(await probes()).toHaveLength(2);
+    await st.close();
   });
 });

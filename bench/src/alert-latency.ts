@@ -76,7 +76,8 @@ async function runOnce(o: RunOptions): Promise<RunResult> {
   const writeMs: number[] = [];
   const service = new AnalyzerService({
     store,
-    config: analyzerConfigSchema.parse({ watchRules: false, pollMs: o.pollMs }),
+    // Every attack its own new alert (no aggregation window), so each one's latency is seen.
+    config: analyzerConfigSchema.parse({ watchRules: false, pollMs: o.pollMs, dedup: { windowSec: 0 } }),
     dataDir: dir,
     log: createLogger('bench', 'warn'),
     onAlert: (a) => {
@@ -184,7 +185,7 @@ export async function run(args: string[]): Promise<void> {
       throw new Error('no --store-url and no running node: start one with `bash deploy/opensearch/node.sh start`');
     }
   }
-  const lags = option(args, 'tail-lag-ms', kind === 'embedded' ? '0' : '2000,1000,0')
+  const lags = option(args, 'tail-lag-ms', kind === 'embedded' ? '0' : '1000,2000,0')
     .split(',')
     .map(Number);
   const base = {

@@ -8,22 +8,13 @@
  * 2. rsigma (crates.io, a Rust Sigma engine) on the same events, rules and pipelines, side by
  *    side, when its binary is on PATH or in $RSIGMA (`cargo install rsigma`), both in CPU time;
  *    match sets compared, each disagreement printed with its reason (see rsigmaSideBySide).
- * 3. End to end on the embedded store: event written → alert written, p95.
+ * 3. End to end on the embedded store: event written → alert written, p95 (`pnpm bench alert-latency`).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import {
-  AnalyzerService,
-  analyzerConfigSchema,
-  Detector,
-  loadPipelines,
-  pipelinesDir,
-  RuleSet,
-  sigmaDir,
-} from '@edusentry/analyzer';
-import { createLogger, openStore, storeConfigSchema, type EcsEvent } from '@edusentry/core';
+import { Detector, loadPipelines, pipelinesDir, RuleSet, sigmaDir } from '@edusentry/analyzer';
 import { generateEvents } from './generate';
 
 const ROOT = resolve(__dirname, '../..');
@@ -141,7 +132,8 @@ export async function run(args: string[]): Promise<void> {
   );
 
   if (!args.includes('--no-rsigma')) rsigmaSideBySide(generated.slice(0, Number(arg(args, '--rsigma-count', '50000'))));
-  if (!args.includes('--no-e2e')) await endToEnd();
+  // End to end (event written → alert written) is its own bench; the embedded run, polling every 50 ms.
+  if (!args.includes('--no-e2e')) await (await import('./alert-latency')).run(['--poll-ms', '50']);
 }
 
 /**
@@ -302,49 +294,4 @@ function rsigmaSideBySide(events: Record<string, unknown>[]): void {
     console.log(['  only ours, same dialect (first 5):', ...sample(engines.onlyOurs)].join('\n'));
   if (engines.onlyTheirs.length)
     console.log(['  only rsigma, same dialect (first 5):', ...sample(engines.onlyTheirs)].join('\n'));
-}
-
-/** Event written to the embedded store → alert written, with the analyzer service running. */
-async function endToEnd(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'e2e-'));
-  const store = await openStore(storeConfigSchema.parse({}), dir);
-  await store.init();
-  const config = analyzerConfigSchema.parse({ watchRules: false, pollMs: 50 });
-  const writtenAt = new Map<string, number>();
-  const latencies: number[] = [];
-  const service = new AnalyzerService({
-    store,
-    config,
-    dataDir: dir,
-    log: createLogger('bench', 'error'),
-    onAlert: (a) => {
-      const t = writtenAt.get(a.edu.alert.events[0]);
-      if (t !== undefined) latencies.push(performance.now() - t);
-    },
-  });
-  service.start();
-  const background = generateEvents({ seed: 11, count: 20000, attackShare: 0 }) as EcsEvent[];
-  for (let i = 0; i < 200; i++) {
-    const id = `e2e-${i}`;
-    const attack = {
-      '@timestamp': new Date().toISOString(),
-      event: { id, kind: 'event', dataset: 'syslog' },
-      url: { original: `/index.php?id=${i}' UNION SELECT password FROM users--` },
-      http: { request: { method: 'GET' } },
-      source: { ip: '203.0.113.77' },
-    } as EcsEvent;
-    const batch = background.slice(i * 100, i * 100 + 100);
-    writtenAt.set(id, performance.now());
-    await store.write([...batch, attack]);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  const deadline = Date.now() + 10000;
-  while (latencies.length < 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  await service.stop();
-  await store.close();
-  latencies.sort((a, b) => a - b);
-  const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]?.toFixed(0);
-  console.log(
-    `end to end (embedded, poll 50 ms, 100 background events per attack): ${latencies.length} alerts for 200 attack events, p50 ${p(0.5)} ms, p95 ${p(0.95)} ms, max ${p(0.999)} ms`,
-  );
 }
