@@ -17,12 +17,13 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmbeddedStore, openElasticStore, type Dataset, type EventStore } from '@edusentry/core';
+import { openElasticStore, type Dataset, type EventStore } from '@edusentry/core';
 import { peekSpool } from '../src/shipper';
 import { spawnCli, type CliProcess } from './helpers/cli-process';
 import { writeSyntheticCapture } from './helpers/synthetic-capture';
 import { opensearchUrl } from './shipper/helpers';
 import { startDedicatedNode, type SearchNode } from './shipper/search-node';
+import { embeddedWithOutage } from './helpers/embedded-outage';
 
 const PACKETS = 120_000;
 const DATASETS: Dataset[] = ['network.flow', 'network.dns', 'network.http'];
@@ -251,8 +252,6 @@ store:
 
 describe('reliability from a capture with the embedded store', () => {
   it('SIGKILLs mid-read and mid-drain, a locked database: the store holds exactly the capture', async () => {
-    let holder: EmbeddedStore | undefined;
-    let path = '';
     await run({
       name: 'embedded',
       storeYaml: `
@@ -261,25 +260,7 @@ store:
       // A write against a locked database blocks the process for SQLite's busy timeout (5 s):
       // fewer drain attempts during the outage keep the run short.
       backoffMs: [2000, 10000],
-      store: async (dir) => {
-        path = join(dir, 'data', 'events.db');
-        const s = new EmbeddedStore({ path });
-        await s.init();
-        return s;
-      },
-      // Another connection holds SQLite's write lock: the collector's writes fail with
-      // SQLITE_BUSY after the busy timeout.
-      outage: {
-        begin: () => {
-          holder = new EmbeddedStore({ path });
-          (holder as unknown as { db: { exec(sql: string): void } }).db.exec('BEGIN EXCLUSIVE');
-        },
-        end: () => {
-          (holder as unknown as { db: { exec(sql: string): void } }).db.exec('COMMIT');
-          void holder?.close();
-          holder = undefined;
-        },
-      },
+      ...embeddedWithOutage(),
     });
   }, 300000);
 });

@@ -23,11 +23,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmbeddedStore, openElasticStore, type EventStore } from '@edusentry/core';
+import { openElasticStore, type EventStore } from '@edusentry/core';
 import { peekSpool } from '../../src/shipper';
 import { runToExit, startListen, waitFor } from '../logs/peer-helpers';
 import { opensearchUrl } from './helpers';
 import { startDedicatedNode, type SearchNode } from './search-node';
+import { embeddedWithOutage } from '../helpers/embedded-outage';
 
 const N = 1500;
 const LINES = Array.from(
@@ -262,33 +263,13 @@ ${shipperYaml}`,
 
 describe('reliability with the embedded store', () => {
   it('SIGKILLs and a locked database: the store holds exactly the events sent', async () => {
-    let holder: EmbeddedStore | undefined;
-    let path = '';
     await run({
       name: 'embedded',
       config: () => `
 store:
   kind: embedded
 ${shipperYaml}`,
-      store: async (dir) => {
-        path = join(dir, 'data', 'events.db');
-        const s = new EmbeddedStore({ path });
-        await s.init();
-        return s;
-      },
-      // Another process's connection holds SQLite's write lock: the collector's writes fail
-      // with SQLITE_BUSY after the busy timeout, as when the disk is locked by a long job.
-      outage: {
-        begin: () => {
-          holder = new EmbeddedStore({ path });
-          (holder as unknown as { db: { exec(sql: string): void } }).db.exec('BEGIN EXCLUSIVE');
-        },
-        end: () => {
-          (holder as unknown as { db: { exec(sql: string): void } }).db.exec('COMMIT');
-          void holder?.close();
-          holder = undefined;
-        },
-      },
+      ...embeddedWithOutage(),
     });
   }, 300000);
 });
