@@ -184,9 +184,9 @@ describe('analyzer service', () => {
     ]);
     await run(d);
     const probes = async () =>
-      (await st.search({ datasets: ['alert'], size: 100 })).hits.filter(
-        (a) => (a as AlertEvent).rule.name === 'Admin panel probe',
-      ) as AlertEvent[];
+      ((await st.search({ datasets: ['alert'], size: 100 })).hits as unknown as AlertEvent[]).filter(
+        (a) => a.rule.name === 'Admin panel probe',
+      );
     const bySource = (as: AlertEvent[]) => Object.fromEntries(as.map((a) => [a.source?.ip, a.edu.alert.count ?? 1]));
     // Three batches grew the first one (batch size 2): its count reached the store by update.
     expect(bySource(await probes())).toEqual({ '198.51.100.9': 3, '198.51.100.10': 1 });

@@ -18,6 +18,7 @@ done
 [ -f deploy/opensearch/run/url ] && export EDUSENTRY_TEST_OPENSEARCH_URL=$(cat deploy/opensearch/run/url)
 [ -f deploy/elasticsearch/run/url ] && export EDUSENTRY_TEST_ELASTICSEARCH_URL=$(cat deploy/elasticsearch/run/url)
 
-echo "== typecheck"; pnpm -s typecheck
-echo "== lint"; pnpm -s lint
+# Not -s for these two: silent mode would hide the compiler's and linter's messages from the CI log.
+echo "== typecheck"; pnpm typecheck
+echo "== lint"; pnpm lint
 echo "== test"; pnpm -s test
