@@ -56,8 +56,10 @@ type Engine = { distribution: 'opensearch' | 'elasticsearch'; version: string; l
 
 interface BulkItem {
   event: EcsEvent;
-  action: string;
-  source: string;
+  /** What is sent (event.ingested left to the pipeline). */
+  doc: EcsEvent;
+  /** The action and source lines, serialised when its chunk is first sent. */
+  lines?: string;
 }
 
 export class ElasticStore implements EventStore {
@@ -357,11 +359,7 @@ export class ElasticStore implements EventStore {
       }
       // event.ingested is the store's to set (the pipeline keeps an existing value, for updates).
       const doc = e.event.ingested === undefined ? e : { ...e, event: { ...e.event, ingested: undefined } };
-      items.push({
-        event: e,
-        action: `{"create":{"_index":${JSON.stringify(this.indexFor(e))},"_id":${JSON.stringify(e.event.id)}}}`,
-        source: JSON.stringify(doc),
-      });
+      items.push({ event: e, doc });
     }
     let written = 0;
     let failed = 0;
@@ -388,7 +386,8 @@ export class ElasticStore implements EventStore {
     const quarantined: Quarantined[] = [];
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 0) await sleep(Math.min(5000, this.o.retryBaseMs * 2 ** attempt) * (0.5 + Math.random() / 2));
-      const body = pending.map((i) => `${i.action}\n${i.source}\n`).join('');
+      // Serialised here, a chunk at a time: the engine indexes one chunk while the next is built.
+      const body = pending.map((i) => (i.lines ??= this.bulkLines(i))).join('');
       let res: { status: number; body: any };
       try {
         res = await this.req('POST', '/_bulk', body, {
@@ -428,6 +427,11 @@ export class ElasticStore implements EventStore {
       pending = retry;
     }
     return { written, failed: 0, quarantined };
+  }
+
+  private bulkLines({ event, doc }: BulkItem): string {
+    const action = `{"create":{"_index":${JSON.stringify(this.indexFor(event))},"_id":${JSON.stringify(event.event.id)}}}`;
+    return `${action}\n${JSON.stringify(doc)}\n`;
   }
 
   private async keepQuarantined(list: Quarantined[]): Promise<void> {
