@@ -11,7 +11,7 @@
  */
 import { itemSpec, type CompileOptions } from '../compile/item';
 import type { Condition, DetectionNode, DetectionRule } from '../types';
-import { regexLiterals, type LiteralSet } from './regex-literals';
+import { best as mostSelective, regexLiterals, type LiteralSet } from './regex-literals';
 
 export type Clauses = Set<string>[];
 
@@ -43,19 +43,6 @@ function score(c: LiteralSet): number {
   }
   if (shortest === 0) return -1;
   return Math.min(shortest, 8) * 1000 - Math.min(c.size, 999);
-}
-
-function best(sets: LiteralSet[]): LiteralSet {
-  let pick: LiteralSet = null;
-  let top = -1;
-  for (const s of sets) {
-    const sc = score(s);
-    if (sc > top) {
-      top = sc;
-      pick = s;
-    }
-  }
-  return pick;
 }
 
 /** The prefilter tracks at most this many clauses per rule (the most selective ones). */
@@ -105,7 +92,7 @@ function itemClauses(n: DetectionNode & { type: 'item' }, opts: CompileOptions):
 
 /** OR of alternatives: one clause, the union of each alternative's most selective clause. */
 function anyOf(parts: Clauses[]): Clauses {
-  const picks = parts.map((p) => best(p));
+  const picks = parts.map((p) => mostSelective(p, score));
   const one = union(picks);
   return one && score(one) >= 0 ? [one] : [];
 }

@@ -156,11 +156,11 @@ export function regexLiterals(pattern: string, flags = ''): LiteralSet {
 const GIVE_UP = Symbol('give up');
 
 /** The most selective of several necessary sets: longest shortest literal (up to 8), then fewest. */
-export function best(sets: LiteralSet[]): LiteralSet {
+export function best(sets: LiteralSet[], scoreOf: (s: LiteralSet) => number = score): LiteralSet {
   let pick: LiteralSet = null;
   let top = -1;
   for (const s of sets) {
-    const sc = score(s);
+    const sc = scoreOf(s);
     if (sc > top) {
       top = sc;
       pick = s;
