@@ -18,9 +18,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { EcsEvent } from '@edusentry/core';
 import { FlowDecoder, NdjsonSink } from '@edusentry/collector';
-import { countLines, cpuSeconds, freePort, settle, stopChild } from './peer-process';
+import { countLines, cpuSeconds, freePort, measureListen, settle, stopChild } from './peer-process';
 
-const ROOT = join(__dirname, '../..');
 const CACHE = join(__dirname, '../.cache/go');
 const RECORDS_PER_DATAGRAM = 30;
 
@@ -214,34 +213,7 @@ interface PeerResult {
 async function ours(p: Proto, file: string, rate: number, dir: string): Promise<PeerResult> {
   const port = await freePort();
   const flag = p === 'ipfix' ? '--ipfix' : '--netflow';
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'cli/src/main.ts',
-      '--data-dir',
-      dir,
-      'collect',
-      'listen',
-      '--host',
-      '127.0.0.1',
-      flag,
-      String(port),
-      '--ndjson',
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, EDUSENTRY_LOG_LEVEL: 'error' } },
-  );
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  await settle(() => (/listening/.test(err) ? 1 : 0), 60000);
-  const cpu0 = cpuSeconds(child.pid!);
-  replay(file, port, rate);
-  // The listener reports its counters at exit; let it drain the socket buffer first.
-  await settle(() => Math.round(cpuSeconds(child.pid!) * 100));
-  const cpu = cpuSeconds(child.pid!) - cpu0;
-  await stopChild(child);
-  const counters = JSON.parse(err.trim().split('\n').pop()!).counters as Record<string, number>;
+  const { cpu, counters } = await measureListen(dir, [flag, String(port)], () => replay(file, port, rate));
   const name = p === 'ipfix' ? 'ipfix' : 'netflow';
   return {
     name: 'edusentry collect listen',

@@ -23,6 +23,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { packetConfigSchema, PacketPipeline } from '@edusentry/collector';
+import { CLI } from './peer-process';
 
 const ROOT = resolve(__dirname, '../..');
 const SV = join(
@@ -30,12 +31,6 @@ const SV = join(
   'pcap/suricata-verify/tests',
 );
 const OUT = join(tmpdir(), 'edusentry-bench-packets');
-/** Node's arguments in the root package.json's `edusentry` script, so the bench runs the CLI the way users do. */
-const CLI = (require(join(ROOT, 'package.json')) as { scripts: Record<string, string> }).scripts.edusentry
-  .split(' ')
-  .slice(1)
-  .map((a) => (a.startsWith('./') || a.endsWith('.ts') ? join(ROOT, a) : a));
-
 function arg(args: string[], name: string, def: number): number {
   const i = args.indexOf(name);
   return i >= 0 ? Number(args[i + 1]) : def;

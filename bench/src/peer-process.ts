@@ -1,7 +1,44 @@
 /** What benchmarks need to run a peer (or our own CLI) as a child process and measure it fairly. */
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '../..');
+
+/** Node's arguments in the root package.json's `edusentry` script, so a bench runs the CLI the way users do. */
+export const CLI = (require(join(ROOT, 'package.json')) as { scripts: Record<string, string> }).scripts.edusentry
+  .split(' ')
+  .slice(1)
+  .map((a) => (a.startsWith('./') || a.endsWith('.ts') ? join(ROOT, a) : a));
+
+/**
+ * `edusentry collect listen <flags> --ndjson` (NDJSON to nowhere): waits until it listens, runs
+ * `feed`, lets it drain what was sent, stops it, and returns the CPU seconds it spent from
+ * listening on and the counters it reports at exit.
+ */
+export async function measureListen(
+  dataDir: string,
+  flags: string[],
+  feed: () => void,
+  drainLimitMs = 60_000,
+): Promise<{ cpu: number; counters: Record<string, number> }> {
+  const child = spawn(
+    process.execPath,
+    [...CLI, '--data-dir', dataDir, 'collect', 'listen', '--host', '127.0.0.1', ...flags, '--ndjson'],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, EDUSENTRY_LOG_LEVEL: 'error' } },
+  );
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  await settle(() => (/listening/.test(err) ? 1 : 0), 60_000);
+  const cpu0 = cpuSeconds(child.pid!);
+  feed();
+  // The listener reports its counters at exit; let it drain the socket buffer first.
+  await settle(() => Math.round(cpuSeconds(child.pid!) * 100), drainLimitMs);
+  const cpu = cpuSeconds(child.pid!) - cpu0;
+  await stopChild(child);
+  return { cpu, counters: JSON.parse(err.trim().split('\n').pop()!).counters as Record<string, number> };
+}
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
 export function cpuSeconds(pid: number): number {

@@ -18,9 +18,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { EcsEvent } from '@edusentry/core';
 import { Attribution, lineToEvent, NdjsonSink } from '@edusentry/collector';
-import { countLines, cpuSeconds, freePort, settle, stopChild } from './peer-process';
+import { countLines, cpuSeconds, freePort, measureListen, settle, stopChild } from './peer-process';
 
-const ROOT = join(__dirname, '../..');
 
 export function syslogLines(n: number): string[] {
   const out: string[] = [];
@@ -113,33 +112,12 @@ async function inProcess(lines: string[], ndjson = false): Promise<Row> {
 
 async function ours(file: string, dir: string): Promise<Row> {
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'cli/src/main.ts',
-      '--data-dir',
-      dir,
-      'collect',
-      'listen',
-      '--host',
-      '127.0.0.1',
-      '--syslog-tcp',
-      String(port),
-      '--ndjson',
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, EDUSENTRY_LOG_LEVEL: 'error' } },
+  const { cpu, counters } = await measureListen(
+    dir,
+    ['--syslog-tcp', String(port)],
+    () => sendFile(file, port),
+    300_000,
   );
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  await settle(() => (/listening/.test(err) ? 1 : 0), 60000);
-  const cpu0 = cpuSeconds(child.pid!);
-  sendFile(file, port);
-  await settle(() => Math.round(cpuSeconds(child.pid!) * 100), 300_000);
-  const cpu = cpuSeconds(child.pid!) - cpu0;
-  await stopChild(child);
-  const counters = JSON.parse(err.trim().split('\n').pop()!).counters as Record<string, number>;
   return { name: 'edusentry collect listen (NDJSON out)', messages: counters['syslog-tcp.received'], cpu };
 }
 
