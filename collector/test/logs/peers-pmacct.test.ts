@@ -8,16 +8,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EcsEvent } from '@edusentry/core';
 import { FlowDecoder, FlowUdpReceiver, type FlowRecord } from '../../src/logs';
-import {
-  DecodedPacket,
-  decodeFrame,
-  formatIp,
-  packetConfigSchema,
-  PacketPipeline,
-  readCaptureFile,
-} from '../../src/packet';
+import { DecodedPacket, decodeFrame, formatIp, readCaptureFile } from '../../src/packet';
+import { byDataset, readEvents } from '../packet/helpers';
 import { hasCommand, runToExit, waitFor } from './peer-helpers';
 
 const CAPTURE = join(__dirname, '../../../../shared/testdata/pcap/suricata-verify/tests/base64-decode-5885/input.pcap');
@@ -31,18 +24,9 @@ function key(proto: unknown, sip: unknown, sport: unknown, dip: unknown, dport: 
 }
 
 async function packetPathPackets(): Promise<Map<string, number>> {
-  const pipeline = new PacketPipeline({
-    config: packetConfigSchema.parse({}),
-    organization: { id: 'school-1' },
-    observer: { id: 'sensor-1' },
-    source: `pcap:${CAPTURE}`,
-  });
-  const events: EcsEvent[] = [];
-  await readCaptureFile(CAPTURE, pipeline.handle, { onChunk: () => void events.push(...pipeline.take()) });
-  pipeline.finish();
-  events.push(...pipeline.take());
+  const { events } = await readEvents(CAPTURE);
   const m = new Map<string, number>();
-  for (const e of events.filter((x) => x.event.dataset === 'network.flow')) {
+  for (const e of byDataset(events, 'network.flow')) {
     const k = key(e.network?.iana_number, e.source?.ip, e.source?.port, e.destination?.ip, e.destination?.port);
     m.set(k, (m.get(k) ?? 0) + Number(e.network?.packets ?? 0));
   }

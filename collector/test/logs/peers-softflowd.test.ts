@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EcsEvent } from '@edusentry/core';
 import { FlowDecoder, FlowUdpReceiver } from '../../src/logs';
-import { packetConfigSchema, PacketPipeline, readCaptureFile } from '../../src/packet';
+import { byDataset, readEvents } from '../packet/helpers';
 import { hasCommand, runToExit, waitFor } from './peer-helpers';
 
 const CAPTURE = join(__dirname, '../../../../shared/testdata/pcap/suricata-verify/tests/base64-decode-5885/input.pcap');
@@ -50,19 +50,8 @@ function conversation(e: EcsEvent): string {
 
 /** Flows the packet path finds in the capture. */
 async function packetPathFlows(ipv6: boolean): Promise<EcsEvent[]> {
-  const pipeline = new PacketPipeline({
-    config: packetConfigSchema.parse({}),
-    organization: { id: 'school-1' },
-    observer: { id: 'sensor-1' },
-    source: `pcap:${CAPTURE}`,
-  });
-  const events: EcsEvent[] = [];
-  await readCaptureFile(CAPTURE, pipeline.handle, { onChunk: () => void events.push(...pipeline.take()) });
-  pipeline.finish();
-  events.push(...pipeline.take());
-  return events.filter(
-    (e) => e.event.dataset === 'network.flow' && (ipv6 || !String(e.source?.ip ?? '').includes(':')),
-  );
+  const { events } = await readEvents(CAPTURE);
+  return byDataset(events, 'network.flow').filter((e) => ipv6 || !String(e.source?.ip ?? '').includes(':'));
 }
 
 const available = hasCommand('softflowd');
