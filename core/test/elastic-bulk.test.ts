@@ -5,7 +5,7 @@
  * the real nodes (store-opensearch / store-elasticsearch).
  */
 import { createServer, type Server } from 'node:http';
-import { ElasticStore } from '../src/store/elastic';
+import { ElasticStore } from '../src/store/elastic/store';
 import type { EcsEvent } from '../src/schema/ecs';
 
 interface FakeEngine {

@@ -1,6 +1,6 @@
 /** Runs the store contract against a real Elasticsearch/OpenSearch node named by an environment variable. */
 import { randomBytes } from 'node:crypto';
-import { ElasticStore } from '../src/store/elastic';
+import { ElasticStore } from '../src/store/elastic/store';
 import type { EcsEvent } from '../src/schema/ecs';
 import { alertEvent, fixtureEvents, storeContract } from './store-contract';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventId } from '../schema/event-id';
 import type { EcsEvent } from '../schema/ecs';
-import { EmbeddedStore } from '../store/embedded';
+import { EmbeddedStore } from '../store/embedded/store';
 import type { Filter } from '../store/types';
 
 const HOUR = 3_600_000;

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventId } from '../schema/event-id';
 import type { EcsEvent } from '../schema/ecs';
-import { EmbeddedStore } from '../store/embedded';
+import { EmbeddedStore } from '../store/embedded/store';
 import { idKey } from '../store/embedded/id-key';
 import { MIGRATIONS } from '../store/embedded/schema';
-import { Rollups } from '../store/rollup';
+import { Rollups } from '../store/embedded/rollup';
 
 const BASE = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 5 * 3_600_000;
 

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import type { StoreConfig } from '../config/config';
-import { EmbeddedStore } from './embedded';
-import type { ElasticStore, ElasticStoreOptions } from './elastic';
+import { EmbeddedStore } from './embedded/store';
+import type { ElasticStore, ElasticStoreOptions } from './elastic/store';
 import type { EventStore } from './types';
 
 export * from './types';
-export { EmbeddedStore } from './embedded';
-export type { ElasticStore, ElasticStoreOptions } from './elastic';
-export { fieldType, type FieldType } from './elastic-mappings';
+export { EmbeddedStore } from './embedded/store';
+export type { ElasticStore, ElasticStoreOptions } from './elastic/store';
+export { fieldType, type FieldType } from './elastic/mappings';
 export { invalidReason, deepMerge, toEpochMs } from './validate';
 export * from './ip';
 
@@ -20,7 +20,7 @@ export async function openStore(cfg: StoreConfig, dataDir: string): Promise<Even
 
 /** An Elasticsearch/OpenSearch store, checked to answer (EDU_ERR_STORE_UNREACHABLE otherwise). */
 export async function openElasticStore(opts: ElasticStoreOptions): Promise<ElasticStore> {
-  const { ElasticStore } = await import('./elastic');
+  const { ElasticStore } = await import('./elastic/store');
   const store = new ElasticStore(opts);
   await store.ping();
   return store;

@@ -4,7 +4,7 @@
  * migrations already shipped are never edited.
  */
 import type Database from 'better-sqlite3';
-import { ROLLUP_SCHEMA } from '../rollup';
+import { ROLLUP_SCHEMA } from './rollup';
 import { JSON_COLUMNS, PLAIN_COLUMNS, RowWriter, VIRTUAL_COLUMNS } from './rows';
 
 type Migration = string | ((db: Database.Database) => void);
@@ -66,7 +66,7 @@ export const HOUR_SQL = `ts / ${HOUR_MS}`;
  * Address columns: nearly every event has both, with values all over the key space, so a plain
  * index on one takes each insert to a random page (and a commit rewrites every page it touched).
  * Led by the hour, the index takes inserts into the current hour's few pages; a query names the
- * hours it covers (see hourTerm in embedded.ts) and seeks each.
+ * hours it covers (see hourSpan in store.ts) and seeks each.
  */
 export const ADDRESS_COLUMNS = ['source_ip', 'destination_ip'];
 

@@ -18,12 +18,12 @@
  * which also covers engines without the plugin (the bare test nodes).
  */
 import { Client, errors } from '@opensearch-project/opensearch';
-import { EduError } from '../errors';
-import type { StoreConfig } from '../config/config';
-import { DATASETS, FAMILIES, familyOf, type Dataset, type Family } from '../schema/datasets';
-import type { EcsEvent } from '../schema/ecs';
-import { eventMappings, exactField, quarantineMappings } from './elastic-mappings';
-import { buildAggs, buildQuery, readAggs } from './elastic-query';
+import { EduError } from '../../errors';
+import type { StoreConfig } from '../../config/config';
+import { DATASETS, FAMILIES, familyOf, type Dataset, type Family } from '../../schema/datasets';
+import type { EcsEvent } from '../../schema/ecs';
+import { eventMappings, exactField, quarantineMappings } from './mappings';
+import { buildAggs, buildQuery, readAggs } from './query';
 import type {
   EventStore,
   InitOptions,
@@ -34,8 +34,8 @@ import type {
   TailCursor,
   TailResult,
   WriteResult,
-} from './types';
-import { invalidReason } from './validate';
+} from '../types';
+import { invalidReason } from '../validate';
 
 const DAY_MS = 86_400_000;
 

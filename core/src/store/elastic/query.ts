@@ -1,9 +1,9 @@
 /** Translates a SearchQuery (filters, time range, org scope, aggregations) into query DSL. */
 import { isIP } from 'node:net';
-import { EduError } from '../errors';
-import { ECS_FIELDS, exactField, fieldType } from './elastic-mappings';
-import type { AggResult, Aggregation, Filter, SearchQuery } from './types';
-import { toEpochMs } from './validate';
+import { EduError } from '../../errors';
+import { ECS_FIELDS, exactField, fieldType } from './mappings';
+import type { AggResult, Aggregation, Filter, SearchQuery } from '../types';
+import { toEpochMs } from '../validate';
 
 type Dsl = Record<string, any>;
 
