@@ -42,6 +42,18 @@ export const consoleConfigSchema = z
       })
       .strict()
       .default({}),
+    live: z
+      .object({
+        /** How often the console reads new alerts and heartbeats from the store to push them. */
+        pollMs: z.number().int().min(50).default(1000),
+        /**
+         * Origins besides the console's own (same host and port as the request) whose pages may open
+         * the live socket, exactly as the browser sends them (e.g. "https://soc.example.edu.cn").
+         */
+        allowedOrigins: z.array(z.string().url()).default([]),
+      })
+      .strict()
+      .default({}),
     /** A collector whose last heartbeat is older than this is shown as down. */
     collectorDownAfterSeconds: z.number().int().min(1).default(120),
     /** The built SPA (console/web/dist); served with history fallback when it exists. */

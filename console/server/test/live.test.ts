@@ -1,3 +1,4 @@
+import { get } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HeartbeatEvent } from '@edusentry/core';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -8,7 +9,13 @@ let url: string;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
-  h = await harness({ live: true });
+  h = await harness({
+    live: true,
+    config: {
+      rateLimit: { max: 100_000, windowMs: 60_000, loginMax: 10_000 },
+      live: { pollMs: 100, allowedOrigins: ['https://soc.campus.example'] },
+    },
+  });
   await h.app.listen({ port: 0, host: '127.0.0.1' });
   url = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
 });
@@ -24,12 +31,12 @@ interface Client {
   got: { event: string; payload: any }[];
 }
 
-async function client(username: string): Promise<Client> {
+async function client(username: string, headers: Record<string, string> = {}): Promise<Client> {
   const session = await h.login(username);
   const socket = connect(url, {
     path: '/socket.io',
     transports: ['websocket'],
-    extraHeaders: { cookie: session.cookie },
+    extraHeaders: { cookie: session.cookie, ...headers },
     reconnection: false,
   });
   sockets.push(socket);
@@ -135,6 +142,62 @@ describe('socket.io push', () => {
         .sort(),
     ).toEqual(['auditor.s1', 'city_monitor.c1', 'province_monitor.p1', 'school_officer.s1', 'sec_admin.p1']);
     expect(updated['city_monitor.c1']).toEqual(['s1:acknowledged']);
+  });
+
+  it('pushes the alerts and heartbeats another process wrote to the store, once even when the bus told it too', async () => {
+    const c = await client('city_monitor.c1');
+    const fromStore = alert(20, 's2', { level: 'high' });
+    const both = alert(21, 's1');
+    const hb = {
+      '@timestamp': new Date(T0).toISOString(),
+      event: { id: 'hb-store', kind: 'metric', dataset: 'collector.heartbeat' },
+      observer: { id: 'col-other-process' },
+      organization: { id: 's2' },
+      edu: { collector: { uptime_s: 5, counters: {} } },
+    };
+    await h.store.write([...docs(fromStore, both), hb as never]);
+    h.bus.emit('alert', both);
+    const ids = () => c.got.filter((g) => g.event === 'alert:new').map((g) => g.payload.event.id);
+    const deadline = Date.now() + 15_000;
+    while (!(ids().includes(fromStore.event.id) && c.got.some((g) => g.event === 'collector:heartbeat')))
+      if (Date.now() > deadline) throw new Error(`not pushed from the store: ${JSON.stringify(c.got)}`);
+      else await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 500)); // several more polls of the store
+    expect(ids().sort()).toEqual([fromStore.event.id, both.event.id].sort());
+    expect(c.got.filter((g) => g.event === 'collector:heartbeat').map((g) => g.payload.observerId)).toEqual([
+      'col-other-process',
+    ]);
+    // The cursor is the console's own, in its state database: a restart resumes there.
+    const row = h.app.ctx.state.db.prepare("SELECT value FROM meta WHERE key = 'live_cursor'").get() as
+      { value: string } | undefined;
+    expect(JSON.parse(row!.value).kind).toBe(h.store.kind);
+  });
+
+  it("accepts only the console's own origin and the configured ones", async () => {
+    const { port } = h.app.server.address() as AddressInfo;
+    // node:http, not fetch: fetch may not set Host.
+    const handshake = (headers: Record<string, string>) =>
+      new Promise<number>((resolve, reject) =>
+        get(`${url}/socket.io/?EIO=4&transport=polling`, { headers }, (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        }).on('error', reject),
+      );
+    expect(await handshake({ origin: url })).toBe(200);
+    expect(await handshake({})).toBe(200);
+    expect(await handshake({ origin: 'https://soc.campus.example' })).toBe(200);
+    expect(await handshake({ origin: `http://localhost:${port}` })).toBe(403);
+    expect(await handshake({ origin: 'null' })).toBe(403);
+    // Served as console.campus.example: a page on a sibling subdomain may not open the socket.
+    const own = `console.campus.example:${port}`;
+    expect(await handshake({ host: own, origin: `http://${own}` })).toBe(200);
+    expect(await handshake({ host: own, origin: `http://evil.campus.example:${port}` })).toBe(403);
+    expect(await handshake({ host: own, origin: `http://${own}.evil.example` })).toBe(403);
+
+    // A WebSocket from a foreign page is refused even with a valid session cookie.
+    await expect(client('school_officer.s1', { origin: 'http://evil.campus.example' })).rejects.toThrow();
+    const ok = await client('school_officer.s1', { origin: url });
+    expect(ok.socket.connected).toBe(true);
   });
 
   it('closes the sockets of a session that logs out', async () => {
