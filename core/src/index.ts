@@ -6,6 +6,7 @@ export * from './store';
 export * from './config/config';
 export * from './errors';
 export * from './logger';
+export { redactDeep, scrubUrls } from './redact';
 export * from './bus';
 export * from './org';
 export { z } from 'zod';

@@ -112,6 +112,12 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
     if (isEduError(err)) {
       code = err.code;
       details = err.details;
+      // A store's failure names its URL and the engine's reasons: for the server log, not the user.
+      if (statusOf(code) >= 500) {
+        message = `${code.startsWith('EDU_ERR_STORE') ? 'the event store failed' : 'internal error'} (request ${req.id}); see the server log`;
+        details = undefined;
+        req.log.error({ err, url: req.url }, 'request failed');
+      }
     } else if ((err as { validation?: unknown }).validation) {
       code = 'EDU_ERR_VALIDATION';
     } else if (err.statusCode === 429) {
@@ -135,6 +141,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
       error: STATUS_CODES[statusCode],
       message,
       ...(details !== undefined ? { details } : {}),
+      ...(statusCode >= 500 ? { requestId: req.id } : {}),
     });
   });
 

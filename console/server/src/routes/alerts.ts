@@ -8,7 +8,7 @@ import type { AlertEvent, EcsEvent, Filter } from '@edusentry/core';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { assertAssignable } from '../assignees';
 import { audit, authOf, inScope, isAddress, scopeIds, storePaging, timeRange, type AppContext } from '../context';
-import { apiError } from '../errors';
+import { apiError, statusOf } from '../errors';
 import { idParams, orgIdProp, pagingProps, timeProps } from '../schemas';
 import { SEVERITIES, withSeverity } from '../severity';
 import { TRIAGE_ACTIONS, type TriageAction, type TriageEntry } from '../state';
@@ -285,7 +285,8 @@ export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
           updated.push(id);
         } catch (err) {
           const e = err as { code?: string; message: string };
-          if (!e.code?.startsWith('EDU_ERR_') || e.code === 'EDU_ERR_INTERNAL') throw err;
+          // A server-side failure (a store's, with its URL) goes to the error handler, not into the answer.
+          if (!e.code?.startsWith('EDU_ERR_') || statusOf(e.code as `EDU_ERR_${string}`) >= 500) throw err;
           failed.push({ id, code: e.code, message: e.message });
         }
       }
