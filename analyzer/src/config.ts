@@ -20,6 +20,11 @@ export const analyzerConfigSchema = z
     stateSaveMs: z.number().int().nonnegative().default(2000),
     /** Reload the rules when a rule file changes. */
     watchRules: z.boolean().default(true),
+    /**
+     * The rule policy folder the console writes (rules switched off, severity overrides,
+     * exceptions, uploaded rules); empty = rule-policy/ in the data directory.
+     */
+    policyDir: z.string().default(''),
     correlation: z
       .object({
         /** Events this far behind the newest one still enter correlation windows. */

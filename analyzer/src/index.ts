@@ -1,6 +1,8 @@
 export * from './config';
 export * from './sigma';
-export { openRuleSet, sigmaDir, pipelinesDir } from './rules';
+export { openRuleSet, openPipelines, rulePaths, sigmaDir, pipelinesDir } from './rules';
+export * from './service/rule-policy';
+export { PolicyFilter, type PolicyVerdict } from './service/policy-filter';
 export {
   AnalyzerService,
   ANALYZED_DATASETS,

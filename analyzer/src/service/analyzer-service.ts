@@ -4,7 +4,9 @@
  * correlation state (see saveState for how often). A crash before the state is saved replays
  * the batches since, which rewrites the same alert ids: nothing skipped, nothing stored twice. Rule files are
  * watched and reloaded without losing correlation state. Alerts without user.name get the
- * account bound to their campus address (user-attribution.ts).
+ * account bound to their campus address (user-attribution.ts). The security administrator's rule
+ * policy (rule-policy.ts) is checked before every batch and applied to the alerts at once
+ * (policy-filter.ts): uploaded rules are loaded, switched-off rules and exceptions suppress.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
@@ -18,10 +20,12 @@ import {
   type TailCursor,
 } from '@edusentry/core';
 import type { AnalyzerConfig } from '../config';
-import { openRuleSet, sigmaDir } from '../rules';
+import { openRuleSet, rulePaths } from '../rules';
 import { Detector } from '../sigma/detector';
 import { AlertAggregator } from './aggregator';
 import { readState, writeState } from './cursor-file';
+import { PolicyFilter } from './policy-filter';
+import { PolicySource, policyDirOf, uploadedPaths, writeCatalogue, type RulePolicyDoc } from './rule-policy';
 import { UserAttribution } from './user-attribution';
 
 export interface AnalyzerServiceOptions {
@@ -33,6 +37,8 @@ export interface AnalyzerServiceOptions {
   rules?: string[];
   /** Called for each new alert once it is written (the console's push). */
   onAlert?: (alert: AlertEvent) => void;
+  /** Clock for exception expiry (tests). */
+  now?: () => number;
 }
 
 export interface AnalyzerStats {
@@ -41,6 +47,11 @@ export interface AnalyzerStats {
   writeFailures: number;
   quarantined: number;
   reloads: number;
+  /** Alerts dropped by the rule policy: rule switched off, or an exception in force. */
+  disabled: number;
+  excepted: number;
+  /** The rule policy version in force. */
+  policyVersion: number;
   lastBatchAt?: string;
 }
 
@@ -63,10 +74,24 @@ export class AnalyzerService {
   private loop?: Promise<void>;
   private watchers: FSWatcher[] = [];
   private wake?: () => void;
-  readonly stats: AnalyzerStats = { events: 0, alerts: 0, writeFailures: 0, quarantined: 0, reloads: 0 };
+  readonly stats: AnalyzerStats = {
+    events: 0,
+    alerts: 0,
+    writeFailures: 0,
+    quarantined: 0,
+    reloads: 0,
+    disabled: 0,
+    excepted: 0,
+    policyVersion: 0,
+  };
+  private policy: PolicySource;
+  private filter: PolicyFilter;
 
   constructor(private opts: AnalyzerServiceOptions) {
-    const set = openRuleSet(opts.config, opts.rules);
+    this.policy = new PolicySource(opts.config.policyDir || policyDirOf(opts.dataDir), opts.log);
+    const doc = this.policy.poll() ?? this.policy.current;
+    this.filter = this.newFilter(doc);
+    const set = openRuleSet(opts.config, opts.rules, uploadedPaths(this.policy.dir, doc));
     for (const p of set.problems)
       opts.log.warn({ file: p.file, line: p.line, rule: p.title }, `sigma rule rejected: ${p.message}`);
     opts.log.info(
@@ -79,6 +104,7 @@ export class AnalyzerService {
       'sigma rules loaded',
     );
     this.detector = this.newDetector(set);
+    this.publish();
     this.stateFile = join(opts.dataDir, 'analyzer', 'state.json');
     const saved = readState(this.stateFile);
     this.cursor = saved.cursor;
@@ -101,9 +127,39 @@ export class AnalyzerService {
     return new Detector(set, { latenessMs: c.latenessSec * 1000, maxGroups: c.maxGroups });
   }
 
+  private newFilter(doc: RulePolicyDoc): PolicyFilter {
+    const f = new PolicyFilter(doc);
+    for (const p of f.problems)
+      this.opts.log.warn({ exception: p.exception, version: doc.version }, `rule exception skipped: ${p.message}`);
+    this.stats.policyVersion = doc.version;
+    return f;
+  }
+
+  /** Tells the console which rules run under which policy version. */
+  private publish(): void {
+    try {
+      writeCatalogue(this.policy.dir, this.detector.rules, this.filter.version);
+    } catch (e) {
+      this.opts.log.warn({ dir: this.policy.dir, err: (e as Error).message }, 'cannot write the rule catalogue');
+    }
+  }
+
+  /** A new policy version: in force from this batch on; new or removed uploaded files reload the rules. */
+  private refreshPolicy(): void {
+    const before = this.policy.current;
+    const doc = this.policy.poll();
+    if (!doc) return;
+    this.filter = this.newFilter(doc);
+    const files = (d: RulePolicyDoc) => JSON.stringify(d.uploaded.map((u) => [u.file, u.sha256]));
+    if (files(doc) !== files(before)) this.reload();
+    else this.publish();
+    this.opts.log.info({ version: doc.version, by: doc.updatedBy }, 'rule policy applied');
+  }
+
   /** Processes one batch; returns how many events it read. */
   async runOnce(): Promise<number> {
     const { store, config, log } = this.opts;
+    this.refreshPolicy();
     const res = await store.tail(this.cursor, { limit: config.batchSize, datasets: ANALYZED_DATASETS });
     if (res.events.length === 0) {
       this.cursor = res.cursor;
@@ -113,10 +169,15 @@ export class AnalyzerService {
     const alerts: AlertEvent[] = [];
     // Bindings first: an alert of this batch may be on an address a login of this batch bound.
     this.users?.learn(res.events as Record<string, unknown>[]);
+    const now = this.opts.now?.() ?? Date.now();
     for (const ev of res.events) {
       if ((ev.event as { dataset?: string })?.dataset === 'alert') continue;
       try {
-        alerts.push(...this.detector.process(ev as Record<string, unknown>));
+        for (const a of this.detector.process(ev as Record<string, unknown>)) {
+          const verdict = this.filter.apply(a, ev as Record<string, unknown>, now);
+          if (verdict === 'keep') alerts.push(a);
+          else this.stats[verdict]++;
+        }
       } catch (e) {
         log.warn({ id: ev.event?.id, err: (e as Error).message }, 'event could not be evaluated; skipped');
       }
@@ -194,9 +255,10 @@ export class AnalyzerService {
   /** Reloads the rules; correlation state of unchanged correlations carries over. */
   reload(): void {
     try {
-      const set = openRuleSet(this.opts.config, this.opts.rules);
+      const set = openRuleSet(this.opts.config, this.opts.rules, uploadedPaths(this.policy.dir, this.policy.current));
       this.detector = this.detector.reload(set);
       this.stats.reloads++;
+      this.publish();
       this.opts.log.info({ active: set.rules.length, rejected: set.problems.length }, 'sigma rules reloaded');
     } catch (e) {
       this.opts.log.warn({ err: (e as Error).message }, 'rule reload failed; keeping the loaded rules');
@@ -204,11 +266,7 @@ export class AnalyzerService {
   }
 
   private watchRules(): void {
-    const paths = this.opts.rules?.length
-      ? this.opts.rules
-      : this.opts.config.rules.length
-        ? this.opts.config.rules
-        : [sigmaDir];
+    const paths = rulePaths(this.opts.config, this.opts.rules);
     let timer: NodeJS.Timeout | undefined;
     for (const p of paths) {
       try {
