@@ -43,6 +43,21 @@ export const incidentRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (ap
     }
     return orgs;
   };
+  /** An incident holds only alerts of its own organisation's subtree, so its owners never see another school's. */
+  const assertWithin = (ids: string[], alertOrgIds: string[], orgId: string): void => {
+    const subtree = state.orgs.subtree(orgId);
+    for (const [i, o] of alertOrgIds.entries())
+      if (!subtree.includes(o))
+        throw apiError(
+          'EDU_ERR_VALIDATION',
+          `body/alertIds/${i} "${ids[i]}" belongs to organisation "${o}", outside the incident's organisation "${orgId}"`,
+        );
+  };
+  /** The nearest organisation holding all of `orgIds` (each node's ancestors, nearest first). */
+  const commonAncestor = (orgIds: string[]): string | undefined => {
+    const chains = orgIds.map((o) => [o, ...state.orgs.ancestors(o)]);
+    return chains[0]?.find((o) => chains.every((c) => c.includes(o)));
+  };
   const checkOwner = (req: FastifyRequest, owner: string | undefined | null, orgId: string) => {
     if (owner) assertAssignable(ctx, req, owner, orgId, 'body/owner');
   };
@@ -135,11 +150,13 @@ export const incidentRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (ap
       const b = req.body;
       const auth = authOf(req);
       const alertIds = [...new Set(b.alertIds ?? [])];
-      const orgs = [...new Set(await alertOrgs(req, alertIds))];
-      let orgId = b.orgId ?? (orgs.length === 1 ? orgs[0] : auth.user.orgId);
+      const alertOrgIds = await alertOrgs(req, alertIds);
+      // Without orgId: the nearest organisation holding every alert (the caller's own when there are none).
+      const common = commonAncestor([...new Set(alertOrgIds)]);
+      const orgId = b.orgId ?? (common && inScope(req, common) ? common : auth.user.orgId);
       if (b.orgId) scopeIds(ctx, req, b.orgId);
-      else if (orgs.length > 1) orgId = auth.user.orgId;
       if (!state.orgs.get(orgId)) throw apiError('EDU_ERR_VALIDATION', `body/orgId "${orgId}" is not an organisation`);
+      assertWithin(alertIds, alertOrgIds, orgId);
       checkOwner(req, b.owner, orgId);
       const inc = state.incidents.create({
         title: b.title,
@@ -256,7 +273,7 @@ export const incidentRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (ap
     },
     async (req) => {
       const inc = visible(req, req.params.id);
-      await alertOrgs(req, req.body.alertIds);
+      assertWithin(req.body.alertIds, await alertOrgs(req, req.body.alertIds), inc.orgId);
       const out = state.incidents.addAlerts(inc.id, authOf(req).user.username, req.body.alertIds);
       audit(ctx, req, {
         action: 'incident.link_alerts',
