@@ -1,18 +1,9 @@
 /** Shared by the tests that start real peers (softflowd, pmacctd, rsyslogd, logger) on loopback. */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '../../..');
-
-export function hasCommand(cmd: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Waits for a child to exit (killing it after `limitMs`), with its stdout and stderr. */
 export function runToExit(child: ChildProcess, limitMs: number): Promise<{ code: number | null; output: string }> {

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { FlowDecoder, FlowUdpReceiver, type FlowRecord } from '../../src/logs';
 import { DecodedPacket, decodeFrame, formatIp, readCaptureFile } from '../../src/packet';
 import { byDataset, readEvents } from '../packet/helpers';
-import { hasCommand, runToExit, waitFor } from './peer-helpers';
+import { missingCommands, requires } from '@edusentry/core/testing';
+import { runToExit, waitFor } from './peer-helpers';
 
 const CAPTURE = join(__dirname, '../../../../shared/testdata/pcap/suricata-verify/tests/base64-decode-5885/input.pcap');
 
@@ -52,7 +53,7 @@ function countKeys(keys: string[]): Map<string, number> {
   return new Map([...m].sort());
 }
 
-(hasCommand('pmacctd') || process.env.CI ? describe : describe.skip)('pmacctd sfprobe → our sFlow receiver', () => {
+requires(missingCommands('pmacctd')).describe('pmacctd sfprobe → our sFlow receiver', () => {
   let dir: string;
   beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'edu-pmacct-'))));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

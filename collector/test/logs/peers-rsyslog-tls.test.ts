@@ -10,7 +10,8 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hasCommand, runToExit, startListen, waitFor } from './peer-helpers';
+import { missingCommands, requires } from '@edusentry/core/testing';
+import { runToExit, startListen, waitFor } from './peer-helpers';
 
 const LINES = Array.from({ length: 300 }, (_, i) => `tls line ${i} 认证 user${i % 7} from 10.1.${i % 250}.${i % 200}`);
 
@@ -24,8 +25,7 @@ function ndjson(file: string): Record<string, any>[] {
     .map((l) => JSON.parse(l));
 }
 
-const ready = hasCommand('rsyslogd') && hasCommand('openssl');
-(ready || process.env.CI ? describe : describe.skip)('rsyslog over TLS → collect listen --syslog-tls', () => {
+requires(missingCommands('rsyslogd', 'openssl')).describe('rsyslog over TLS → collect listen --syslog-tls', () => {
   let dir: string;
   const children: ChildProcess[] = [];
   beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'edu-rsyslog-tls-'))));

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import type { EcsEvent } from '@edusentry/core';
 import { FlowDecoder, FlowUdpReceiver } from '../../src/logs';
 import { byDataset, readEvents } from '../packet/helpers';
-import { hasCommand, runToExit, waitFor } from './peer-helpers';
+import { missingCommands, requires } from '@edusentry/core/testing';
+import { runToExit, waitFor } from './peer-helpers';
 
 const CAPTURE = join(__dirname, '../../../../shared/testdata/pcap/suricata-verify/tests/base64-decode-5885/input.pcap');
 
@@ -54,8 +55,7 @@ async function packetPathFlows(ipv6: boolean): Promise<EcsEvent[]> {
   return byDataset(events, 'network.flow').filter((e) => ipv6 || !String(e.source?.ip ?? '').includes(':'));
 }
 
-const available = hasCommand('softflowd');
-(available || process.env.CI ? describe : describe.skip)('softflowd → our flow receiver', () => {
+requires(missingCommands('softflowd')).describe('softflowd → our flow receiver', () => {
   let dir: string;
   beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'edu-softflowd-'))));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

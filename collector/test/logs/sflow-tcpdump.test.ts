@@ -7,6 +7,7 @@
  * of the same frames (tshark is in deploy/test/test.apt).
  */
 import { execFileSync } from 'node:child_process';
+import { missingCommands, requires } from '@edusentry/core/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DecodedPacket, decodeFrame, readCaptureFile } from '../../src/packet';
@@ -236,15 +237,7 @@ describe('sFlow v5 against tcpdump', () => {
     }
   });
 
-  const tshark = (() => {
-    try {
-      execFileSync('tshark', ['-v'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-  (tshark || process.env.CI ? it : it.skip).each(['sflow-print-v6.pcap', 'sflow_expanded.pcap'])(
+  requires(missingCommands('tshark')).test.each(['sflow-print-v6.pcap', 'sflow_expanded.pcap'])(
     'sampled packet headers of %s agree with tshark',
     async (pcap) => {
       const fields = ['eth.src', 'eth.dst', 'vlan.id', 'ip.src', 'ip.dst', 'tcp.srcport', 'tcp.dstport'];

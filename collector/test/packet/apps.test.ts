@@ -164,6 +164,20 @@ describe('ssh', () => {
     const [hasshServer] = tshark(file, ['ssh.kex.hasshserver'], ['-Y', 'ssh.kex.hasshserver']).map((r) => r[0]);
     expect(s.client.hassh).toBe(hassh);
     expect(s.server.hassh).toBe(hasshServer);
-    expect(createHash('md5').update('x').digest('hex')).toHaveLength(32);
+    // HASSH is the MD5 of 'kex;ciphers;macs;compression' as each side offered them: recompute it from the
+    // algorithm lists tshark reads, so the check does not rest on tshark's own hashing alone.
+    const md5 = (algorithms: string) => createHash('md5').update(algorithms).digest('hex');
+    const [clientAlgorithms] = tshark(file, ['ssh.kex.hassh_algorithms'], ['-Y', 'ssh.kex.hassh_algorithms']).map(
+      (r) => r[0],
+    );
+    const [serverAlgorithms] = tshark(
+      file,
+      ['ssh.kex.hasshserver_algorithms'],
+      ['-Y', 'ssh.kex.hasshserver_algorithms'],
+    ).map((r) => r[0]);
+    expect(clientAlgorithms.split(';')).toHaveLength(4);
+    expect(s.client.hassh).toBe(md5(clientAlgorithms));
+    expect(s.server.hassh).toBe(md5(serverAlgorithms));
+    expect(s.client.hassh).not.toBe(s.server.hassh);
   });
 });

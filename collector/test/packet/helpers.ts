@@ -5,7 +5,10 @@ import type { EcsEvent } from '@edusentry/core';
 import { packetConfigSchema, PacketPipeline, readCaptureFile, type CaptureReader } from '../../src/packet';
 
 /** The shared test data (override the root with EDUSENTRY_TESTDATA). */
-export const SV = join(process.env.EDUSENTRY_TESTDATA ?? join(__dirname, '../../../../shared/testdata'), 'pcap/suricata-verify/tests');
+export const SV = join(
+  process.env.EDUSENTRY_TESTDATA ?? join(__dirname, '../../../../shared/testdata'),
+  'pcap/suricata-verify/tests',
+);
 export const FIXTURES = join(__dirname, 'fixtures');
 
 export interface ReadResult {
@@ -45,13 +48,4 @@ export function tshark(file: string, fields: string[], extra: string[] = []): st
     .split('\n')
     .filter((l) => l.length)
     .map((l) => l.split('\t'));
-}
-
-export function hasTshark(): boolean {
-  try {
-    execFileSync('tshark', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -5,6 +5,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { missingCommands, requires } from '@edusentry/core/testing';
 import { byDataset, readEvents, SV } from './helpers';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -12,14 +13,7 @@ const NS = `edu-live-${process.pid}`;
 
 function available(): string | undefined {
   if (process.getuid?.() !== 0) return 'not root: the live-capture test needs to create a network namespace';
-  for (const tool of ['ip', 'tcpreplay']) {
-    try {
-      execFileSync('which', [tool], { stdio: 'ignore' });
-    } catch {
-      return `${tool} is not installed`;
-    }
-  }
-  return undefined;
+  return missingCommands('ip', 'tcpreplay');
 }
 
 const ns = (...args: string[]) => execFileSync('ip', ['netns', 'exec', NS, ...args], { stdio: 'pipe' });
@@ -53,9 +47,7 @@ function tearDown(): void {
   }
 }
 
-const why = setUp();
-if (why) process.stdout.write(`skipping live capture test: ${why}\n`);
-const run = why ? test.skip : test;
+const run = requires(setUp()).test;
 
 /** `edusentry collect live -i vb` inside the namespace; resolves once it is capturing. */
 async function startCollector(...extra: string[]) {

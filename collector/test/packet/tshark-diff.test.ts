@@ -8,7 +8,8 @@ import { CaptureReader, communityIdBytes, DecodedPacket, decodeFrame, formatIp, 
 import { readFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { byDataset, hasTshark, readEvents, SV } from './helpers';
+import { missingCommands, requires } from '@edusentry/core/testing';
+import { byDataset, readEvents, SV } from './helpers';
 
 const execFileAsync = promisify(execFile);
 
@@ -87,7 +88,7 @@ function compare(t: Tally, what: string, ours: unknown, theirs: unknown): void {
   else if (t.diffs.length < 40) t.diffs.push(`${what}: ours=${ours} tshark=${theirs}`);
 }
 
-const run = hasTshark() ? test : test.skip;
+const run = requires(missingCommands('tshark')).test;
 
 run(
   'per-packet and per-message fields agree with tshark',
