@@ -9,4 +9,5 @@ export * from './logger';
 export { redactDeep, scrubUrls } from './redact';
 export * from './bus';
 export * from './org';
+export * from './attribution';
 export { z } from 'zod';

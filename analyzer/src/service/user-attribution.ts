@@ -1,8 +1,9 @@
 /**
  * Alerts carry the person behind the campus address (实名可溯源, issue #4's attribution).
  * The analyzer learns IP → account bindings from the authentication events it tails —
- * the RADIUS accounting and web-portal lines the collector's parsers turn into bindings,
- * re-read through those same parsers — into the collector's `Attribution`, and gives an
+ * from their ECS fields only (core's bindingOf: event.category authentication, event.type
+ * start|end, user.name, client.ip/source.ip), never from the raw line, so old events keep
+ * their meaning whichever collector wrote them — into core's `Attribution`, and gives an
  * alert without user.name the account bound to its campus address (source, destination,
  * or an address it was grouped by) at the alert's event time.
  *
@@ -13,8 +14,16 @@
  */
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { cidrRange, EduError, ipKey, type AlertEvent, type Logger } from '@edusentry/core';
-import { Attribution, parserByName, type Binding } from '@edusentry/collector';
+import {
+  Attribution,
+  bindingOf,
+  cidrRange,
+  EduError,
+  ipKey,
+  type AlertEvent,
+  type Binding,
+  type Logger,
+} from '@edusentry/core';
 import type { AnalyzerConfig } from '../config';
 
 /** A learnt binding as journalled: address, account, start|stop, epoch ms. */
@@ -168,22 +177,5 @@ export class UserAttribution {
 
   size(): number {
     return this.entries.length;
-  }
-}
-
-/**
- * The binding an authentication event stands for: its device parser (event.module, as the
- * collector named it) reads its message again, exactly as the collector's Attribution learnt
- * it. Only authentication events are re-read, so flows and firewall logs cost one check.
- */
-function bindingOf(ev: Record<string, unknown>): Binding | undefined {
-  const meta = ev.event as { category?: string | string[]; module?: string } | undefined;
-  const cat = meta?.category;
-  if (!(Array.isArray(cat) ? cat.includes('authentication') : cat === 'authentication')) return undefined;
-  if (typeof meta?.module !== 'string' || typeof ev.message !== 'string') return undefined;
-  try {
-    return parserByName(meta.module)?.parse(ev.message)?.binding;
-  } catch {
-    return undefined; // a parser that fails on a stored message: no binding, the event is still analysed
   }
 }

@@ -11,7 +11,7 @@ export {
   type ParsedLog,
   type Binding,
 } from './parsers';
-export { Attribution } from './attribution';
+export { Attribution } from '@edusentry/core';
 export { SyslogFramer } from './receivers/framing';
 export { SyslogUdpReceiver } from './receivers/syslog-udp';
 export { SyslogTcpReceiver } from './receivers/syslog-tcp';

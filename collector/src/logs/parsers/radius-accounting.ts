@@ -1,7 +1,8 @@
 /**
  * RADIUS accounting (RFC 2866) as campus gateways and FreeRADIUS log it, one
  * record per line: Acct-Status-Type, User-Name, Framed-IP-Address, … as "name = value"
- * or "name=value" pairs. Start/Interim bind the address to the account, Stop ends it.
+ * or "name=value" pairs. Start/Interim are an authentication session's start, Stop its end
+ * (event.type), which core's bindingOf reads as the address bound to the account.
  * Fixtures follow RFC 2866's attribute names.
  */
 import type { DeviceParser, ParsedLog } from './types';
@@ -32,15 +33,10 @@ export const radiusAccounting: DeviceParser = {
         source: { ip: addr, mac: kv['Calling-Station-Id'] },
         client: { ip: addr },
         edu: {
-          radius: {
-            session_id: kv['Acct-Session-Id'],
-            nas_ip: kv['NAS-IP-Address'],
-            terminate_cause: kv['Acct-Terminate-Cause'],
-          },
+          session: { id: kv['Acct-Session-Id'] },
+          radius: { nas_ip: kv['NAS-IP-Address'], terminate_cause: kv['Acct-Terminate-Cause'] },
         },
       }),
-      binding:
-        user && addr && (start || status === 'stop') ? { ip: addr, user, action: start ? 'start' : 'stop' } : undefined,
     };
   },
 };

@@ -4,17 +4,12 @@
  * the content itself; a line no parser recognises stays a generic syslog event.
  */
 
-/** An IP ↔ account binding learnt from an authentication log (RADIUS, web portal). */
-export interface Binding {
-  ip: string;
-  user: string;
-  action: 'start' | 'stop';
-}
+/** Bindings are read from the ECS fields of authentication events (core's bindingOf). */
+export type { Binding } from '@edusentry/core';
 
 export interface ParsedLog {
   /** ECS fields merged into the event (source, destination, network, url, http, user, event.action…). */
   fields: Record<string, unknown>;
-  binding?: Binding;
 }
 
 export interface DeviceParser {

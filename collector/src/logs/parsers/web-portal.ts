@@ -41,8 +41,11 @@ export const webPortal: DeviceParser = {
         user: { name: user },
         source: { ip: addr, mac: lower.mac },
         client: { ip: addr },
+        edu:
+          lower.session || lower.sessionid || lower.session_id
+            ? { session: { id: lower.session ?? lower.sessionid ?? lower.session_id } }
+            : undefined,
       }),
-      binding: { ip: addr, user, action: inn ? 'start' : 'stop' },
     };
   },
 };

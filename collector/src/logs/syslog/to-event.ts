@@ -4,8 +4,14 @@
  * no parser recognises stays a generic syslog event. The id is a hash of the source
  * and the raw line, so a line sent again (retry, replay) is stored once.
  */
-import { type EcsEvent, type LogEvent, type Observer, type Organization } from '@edusentry/core';
-import type { Attribution } from '../attribution';
+import {
+  bindingOf,
+  type Attribution,
+  type EcsEvent,
+  type LogEvent,
+  type Observer,
+  type Organization,
+} from '@edusentry/core';
 import { stringEventId } from '../event-id';
 import { isoFromMs, msFromIso } from '../time';
 import { parseDeviceLine, type ParserSelection } from '../parsers';
@@ -72,8 +78,12 @@ export function lineToEvent(raw: string, source: string, receivedMs: number, o: 
     merged.event.dataset = 'syslog';
     merged.event.module = parser.name;
     merged.observer = { ...merged.observer, vendor: parser.vendor, product: parser.product };
-    if (parsed.binding && o.attribution) o.attribution.learn(parsed.binding, msFromIso(merged['@timestamp']));
-    if (o.attribution && (merged.url || merged.source?.ip)) o.attribution.enrich(merged as unknown as EcsEvent);
+    if (o.attribution) {
+      const at = msFromIso(merged['@timestamp']);
+      const binding = bindingOf(merged as unknown as Record<string, unknown>);
+      if (binding) o.attribution.learn(binding, at);
+      if (merged.url || merged.source?.ip) o.attribution.enrich(merged as unknown as EcsEvent, at);
+    }
     return merged;
   }
   return ev;
