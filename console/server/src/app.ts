@@ -253,7 +253,7 @@ async function authorise(ctx: AppContext, req: FastifyRequest): Promise<void> {
     role: user.role,
     orgIds: ctx.state.orgs.subtree(user.orgId),
     org,
-    isRoot: !org?.parentId,
+    isRoot: org?.id === ctx.state.orgs.installationRoot(),
   };
   if (access.anyRole) return;
   if (!access.permission || !canAny(user.role, access.permission)) {

@@ -14,7 +14,7 @@ export interface Auth {
   /** The user's node and every node below it. */
   orgIds: string[];
   org: OrgNode;
-  /** The user's node has no parent: org-less records (collectors, unknown-user logins) are theirs too. */
+  /** The user's node is the installation root: org-less records (collectors, unknown-user logins) are theirs too. */
   isRoot: boolean;
 }
 

@@ -66,7 +66,7 @@ export function attachLive(app: FastifyInstance, ctx: AppContext): Server {
     if (!found || found === 'expired' || !user || user.disabled)
       return next(new Error(found === 'expired' ? 'EDU_ERR_SESSION_EXPIRED' : 'EDU_ERR_AUTH_REQUIRED'));
     const orgIds = ctx.state.orgs.subtree(user.orgId);
-    const isRoot = !ctx.state.orgs.get(user.orgId)?.parentId;
+    const isRoot = user.orgId === ctx.state.orgs.installationRoot();
     const rooms = [sessionRoom(found.token)];
     if (can(user.role, 'alerts:read')) rooms.push(...orgIds.map((o) => `alerts:${o}`));
     if (can(user.role, 'collectors:read'))

@@ -1,4 +1,5 @@
 /** The organisation tree: everyone reads their subtree; the system administrator edits it. */
+import { randomBytes } from 'node:crypto';
 import { cidrRange, type OrgLevel } from '@edusentry/core';
 import type { FastifyPluginAsync } from 'fastify';
 import { audit, authOf, inScope, type AppContext } from '../context';
@@ -67,8 +68,15 @@ export const orgRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { 
           `body/level: a ${parentNode.level} can only have ${orgs.childLevel(parentNode.level) ?? 'no'} children, not ${b.level}`,
         );
       checkCidrs(b.cidrs, 'body/cidrs');
-      const id = b.id ?? `${b.level}-${Math.random().toString(36).slice(2, 10)}`;
-      if (orgs.get(id)) throw apiError('EDU_ERR_CONFLICT', `body/id "${id}" already exists`);
+      let id = b.id ?? '';
+      while (!b.id && (!id || orgs.everUsed(id))) id = `${b.level}-${randomBytes(5).toString('hex')}`;
+      const gone = orgs.deletedAt(id);
+      if (gone !== undefined)
+        throw apiError(
+          'EDU_ERR_CONFLICT',
+          `body/id "${id}" belonged to an organisation deleted at ${new Date(gone).toISOString()}; ids are never reused (its history stays with it), choose another`,
+        );
+      if (orgs.everUsed(id)) throw apiError('EDU_ERR_CONFLICT', `body/id "${id}" already exists`);
       const node = orgs.insert({ id, name: b.name, level: b.level, parentId: b.parentId, cidrs: b.cidrs ?? [] });
       audit(ctx, req, { action: 'org.create', target: node.id, details: { ...node } });
       return reply.status(201).send(node);
@@ -113,8 +121,8 @@ export const orgRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { 
         throw apiError('EDU_ERR_CONFLICT', `organisation "${node.id}" still has child organisations`);
       if (ctx.state.users.countInOrg(node.id))
         throw apiError('EDU_ERR_CONFLICT', `organisation "${node.id}" still has users`);
-      orgs.remove(node.id);
-      audit(ctx, req, { action: 'org.delete', target: node.id, details: { name: node.name } });
+      orgs.remove(node.id, authOf(req).user.username, ctx.now());
+      audit(ctx, req, { action: 'org.delete', target: node.id, details: { name: node.name, soft: true } });
       return reply.status(204).send();
     },
   );
