@@ -19,7 +19,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AnalyzerService, analyzerConfigSchema } from '@edusentry/analyzer';
 import { createLogger, openStore, storeConfigSchema, type EcsEvent, type EventStore } from '@edusentry/core';
-import { generateEvents } from './generate';
+import { generateEvents } from '@edusentry/sample';
 
 const NODE_URL_FILE = resolve(__dirname, '../../deploy/opensearch/run/url');
 

@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { eventId, type AlertEvent, type EcsEvent, type EventStore } from '@edusentry/core';
-import { iterateEvents } from './generate';
+import { iterateEvents } from '@edusentry/sample';
 
 const LEVELS = ['low', 'medium', 'medium', 'high', 'high', 'critical'];
 const TACTICS = ['initial-access', 'discovery', 'credential-access', 'execution', 'command-and-control'];

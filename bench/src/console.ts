@@ -23,7 +23,7 @@ import { build, hashPassword } from '@edusentry/console-server';
 import { io as connect } from 'socket.io-client';
 import { alertToScreen } from './console-browser';
 import { alertOn, fill, type BulkTarget } from './console-fill';
-import { iterateEvents, sampleProvince } from './generate';
+import { iterateEvents, sampleProvince } from '@edusentry/sample';
 
 const PASSWORD = 'Bench-Password-1';
 const WEB_DIST = resolve(__dirname, '..', '..', 'console', 'web', 'dist');

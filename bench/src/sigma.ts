@@ -15,7 +15,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Detector, loadPipelines, pipelinesDir, RuleSet, sigmaDir } from '@edusentry/analyzer';
-import { generateEvents } from './generate';
+import { generateEvents } from '@edusentry/sample';
 
 const ROOT = resolve(__dirname, '../..');
 const CORPUS = resolve(ROOT, '../shared/testdata/sigma');
@@ -102,7 +102,7 @@ export async function run(args: string[]): Promise<void> {
   }) as unknown as Record<string, unknown>[];
   const captured = captureEvents(200);
   console.log(
-    `events: ${generated.length} generated (bench/src/generate/sample.ts, seed 7), ${captured.length} decoded from suricata-verify captures`,
+    `events: ${generated.length} generated (sample/src/sample.ts, seed 7), ${captured.length} decoded from suricata-verify captures`,
   );
 
   // The analyzer reads events back from the store as JSON, so objects of the few shapes JSON.parse
@@ -128,7 +128,7 @@ export async function run(args: string[]): Promise<void> {
     );
   }
   console.log(
-    '  generated: objects as bench/src/generate builds them; stored: the same events as the analyzer reads them from the store (JSON); captures: NDJSON from collect pcap',
+    '  generated: objects as @edusentry/sample builds them; stored: the same events as the analyzer reads them from the store (JSON); captures: NDJSON from collect pcap',
   );
 
   if (!args.includes('--no-rsigma')) rsigmaSideBySide(generated.slice(0, Number(arg(args, '--rsigma-count', '50000'))));

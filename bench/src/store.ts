@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EmbeddedStore, openElasticStore, type EcsEvent, type ElasticStore } from '@edusentry/core';
-import { generateEvents } from './generate/sample';
+import { generateEvents } from '@edusentry/sample';
 
 const ROOT = resolve(__dirname, '../..');
 

@@ -1,9 +1,9 @@
 /** `edusentry console create-admin | audit verify | serve`: the console's accounts and audit trail by hand. */
 import { EduError, EventBus } from '@edusentry/core';
 import { ConsoleState, createAccount, prompt, serveConsole, statePathOf, type Role } from '@edusentry/console-server';
-import { sampleProvince } from '@edusentry/bench';
 import type { Command } from 'commander';
 import { leaf, parent } from '../command';
+import { organizationsOf } from '../config';
 
 export function register(program: Command): void {
   const cons = parent(program, 'console', 'the web console: accounts, audit trail, server');
@@ -25,7 +25,7 @@ export function register(program: Command): void {
       const state = new ConsoleState(statePathOf(ctx.config.console, ctx.dataDir));
       try {
         // Same tree `edusentry start` seeds, so the order of the two commands does not matter.
-        state.orgs.seed(sampleProvince());
+        state.orgs.seed(organizationsOf(ctx.config));
         const user = await createAccount(state, ctx.config.console, { username, password, role: opts.role as Role, orgId: opts.org, displayName: opts.name });
         process.stdout.write(`created ${user.role} "${user.username}" at organisation ${user.orgId} (${state.path})\n`);
       } finally {
@@ -54,7 +54,7 @@ export function register(program: Command): void {
   }).option('--json', 'print the result as JSON');
 
   leaf(cons, 'serve', 'run only the console server on the configured store until Ctrl-C', async (ctx) => {
-    const running = await serveConsole({ store: await ctx.store(), bus: new EventBus(), config: ctx.config.console, dataDir: ctx.dataDir, log: ctx.log.child({ service: 'console' }) });
+    const running = await serveConsole({ store: await ctx.store(), bus: new EventBus(), config: ctx.config.console, dataDir: ctx.dataDir, log: ctx.log.child({ service: 'console' }), rulePolicyDir: ctx.config.analyzer.policyDir });
     process.stdout.write(`console: ${running.url}\n`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);

@@ -5,9 +5,9 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventBus } from '@edusentry/core';
-import { sampleProvince } from '@edusentry/bench';
 import type { Command } from 'commander';
 import { leaf } from '../command';
+import { organizationsOf } from '../config';
 import type { RunningService, Service, ServiceContext } from '../service';
 
 export function loadServices(): Service[] {
@@ -26,7 +26,7 @@ export function register(program: Command): void {
     async (ctx, _a, opts) => {
       const eventStore = await ctx.store();
       await eventStore.init({ retentionDays: ctx.config.store.retentionDays });
-      const sctx: ServiceContext = { ...ctx, bus: new EventBus(), eventStore, orgs: sampleProvince() };
+      const sctx: ServiceContext = { ...ctx, bus: new EventBus(), eventStore, orgs: organizationsOf(ctx.config) };
       const services = loadServices().filter((s) => !opts.only || opts.only.includes(s.name));
       const running: [Service, RunningService][] = [];
       const stopAll = async () => {

@@ -6,9 +6,19 @@ export const service: Service = {
   name: 'console',
   order: 50,
   async start(ctx) {
-    const running = await serveConsole({ store: ctx.eventStore, bus: ctx.bus, config: ctx.config.console, dataDir: ctx.dataDir, log: ctx.log.child({ service: 'console' }), orgs: ctx.orgs });
+    const running = await serveConsole({
+      store: ctx.eventStore,
+      bus: ctx.bus,
+      config: ctx.config.console,
+      dataDir: ctx.dataDir,
+      log: ctx.log.child({ service: 'console' }),
+      orgs: ctx.orgs,
+      rulePolicyDir: ctx.config.analyzer.policyDir,
+    });
     const noUsers = running.app.ctx.state.users.count() === 0;
-    const hint = noUsers ? ' — no account yet: run "pnpm -s edusentry console create-admin" to create the first administrator' : '';
+    const hint = noUsers
+      ? ' — no account yet: run "pnpm -s edusentry console create-admin" to create the first administrator'
+      : '';
     return { info: `${running.url}${hint}`, stop: () => running.close() };
   },
 };

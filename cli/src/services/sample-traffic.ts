@@ -2,7 +2,7 @@
  * Sample traffic for the demo province: a day of history on first start, then a
  * few events a second, so the analyzer and console have something live to show.
  */
-import { iterateEvents, sampleProvince } from '@edusentry/bench';
+import { iterateEvents, sampleProvince } from '@edusentry/sample';
 import type { Service } from '../service';
 
 export const service: Service = {

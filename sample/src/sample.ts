@@ -19,7 +19,45 @@ export interface GenerateOptions {
   observer?: { id: string; name?: string };
   /** Share of events that belong to an attack episode (default 0.05). */
   attackShare?: number;
+  /** Spread the events by a school day's rhythm (busy in class hours, quiet at night, Beijing time); default true. */
+  rhythm?: boolean;
 }
+
+/** Relative traffic of each hour of the day (UTC+8): a campus is busy in class hours and quiet at night. */
+const HOURLY = [
+  0.12, 0.08, 0.06, 0.05, 0.05, 0.08, 0.2, 0.55, 1, 1, 0.95, 0.9, 0.6, 0.65, 1, 1, 0.95, 0.85, 0.6, 0.7, 0.7, 0.55,
+  0.35, 0.2,
+];
+const BEIJING_MS = 8 * 3_600_000;
+
+/**
+ * Where the i-th of `count` events falls in [from, to]: evenly spaced, or with `rhythm`, by the
+ * inverse of the cumulative hourly weight (minute buckets), so the trend line has days and nights.
+ */
+function timeline(from: number, to: number, count: number, rhythm: boolean): (i: number) => number {
+  const span = to - from;
+  if (count <= 1 || span <= 0) return () => from;
+  if (!rhythm || span < 3_600_000) return (i) => from + (span * i) / (count - 1);
+  const buckets = Math.ceil(span / 60_000);
+  const cum = new Float64Array(buckets + 1);
+  for (let b = 0; b < buckets; b++)
+    cum[b + 1] = cum[b] + HOURLY[new Date(from + b * 60_000 + BEIJING_MS).getUTCHours()];
+  const total = cum[buckets];
+  let b = 0;
+  // Called with ascending i: the bucket search only moves forward.
+  return (i) => {
+    const want = (total * i) / (count - 1);
+    while (b < buckets - 1 && cum[b + 1] < want) b++;
+    const inBucket = cum[b + 1] > cum[b] ? (want - cum[b]) / (cum[b + 1] - cum[b]) : 0;
+    return Math.min(to, from + (b + Math.min(1, inBucket)) * 60_000);
+  };
+}
+
+/**
+ * The events of an episode follow each other this closely (ms), as a real scan or brute force
+ * does, whatever the spacing of the rest: a port scan fits in the minute of its correlation rule.
+ */
+const EPISODE_STEP_MS = [200, 3000, 3000, 3000, 1000, 5000];
 
 const DOMAINS = [
   'www.baidu.com',
@@ -75,7 +113,8 @@ export function* iterateEvents(opts: GenerateOptions): Generator<EcsEvent> {
   const observer = opts.observer ?? { id: 'collector-sample', name: '样例采集器' };
   const attackShare = opts.attackShare ?? 0.05;
   const source = `sample:${opts.seed ?? 1}`;
-  const step = opts.count > 1 ? (to - from) / (opts.count - 1) : 0;
+  const timeOf = timeline(from, to, opts.count, opts.rhythm ?? true);
+  let last = -Infinity;
 
   const campusIp = (school: OrgNode) => school.cidrs[0].replace(/0\/24$/, String(rnd.int(10, 250)));
   const serverIp = (school: OrgNode) => school.cidrs[0].replace(/0\/24$/, String(rnd.int(2, 5)));
@@ -87,7 +126,10 @@ export function* iterateEvents(opts: GenerateOptions): Generator<EcsEvent> {
     { kind: number; attacker: string; school: OrgNode; victim: string; left: number; port: number } | undefined;
 
   for (let i = 0; i < opts.count; i++) {
-    const ts = new Date(Math.round(from + step * i)).toISOString();
+    // In an episode the clock runs at the episode's pace (never past the even one, never backwards).
+    const at = episode ? Math.min(last + EPISODE_STEP_MS[episode.kind], timeOf(i)) : timeOf(i);
+    last = Math.max(last, Math.round(at));
+    const ts = new Date(last).toISOString();
     if (!episode && rnd.chance(attackShare / 20)) {
       const school = rnd.pick(schools);
       const kind = rnd.int(0, 5);
