@@ -76,4 +76,28 @@ describe('edusentry start', () => {
     const aggs = lines.find((l) => l.aggs).aggs;
     expect(aggs.terms.buckets[0].count).toBeGreaterThan(0);
   }, 120_000);
+
+  it('runs a demo collector that ships the live sample traffic with its heartbeats', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'edusentry-start-'));
+    const cfg = join(dataDir, 'edusentry.yaml');
+    writeFileSync(cfg, 'sample:\n  historyEvents: 0\n  eventsPerSecond: 5\n');
+    const env = { EDUSENTRY_DATA_DIR: dataDir, EDUSENTRY_CONFIG: cfg };
+    const run = await startAndStop(['--only', 'sample-traffic'], env);
+    expect(run.stdout).toContain('collector "样例采集器" replaying 5 events/s');
+    const q = runCli(['store', 'query', '--dataset', 'collector.heartbeat', '--size', '10'], env);
+    expect(q.code).toBe(0);
+    const hbs = q.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.event);
+    // One when it starts (so the console shows it online at once) and a last one when it stops.
+    expect(hbs.length).toBeGreaterThanOrEqual(2);
+    for (const hb of hbs)
+      expect(hb).toMatchObject({
+        observer: { id: 'collector-sample', name: '样例采集器', type: 'collector' },
+        organization: { id: 'prov' },
+        edu: { collector: { counters: { heartbeats: expect.any(Number) } } },
+      });
+  }, 120_000);
 });
