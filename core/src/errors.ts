@@ -19,7 +19,14 @@ export const ERROR_CATALOGUE = {
   EDU_ERR_NOT_FOUND: { status: 404, doc: 'The requested object does not exist.' },
 } as const;
 
-export type ErrorCode = keyof typeof ERROR_CATALOGUE | `EDU_ERR_${string}`;
+/**
+ * Codes a package adds to the catalogue: it augments this interface beside its own table
+ * (console/server/src/errors.ts does), so `ErrorCode` stays a closed union and a typo does not compile.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface PackageErrorCodes {}
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE | keyof PackageErrorCodes;
 
 export class EduError extends Error {
   constructor(

@@ -31,10 +31,17 @@ export const CONSOLE_ERRORS = {
 
 export type ConsoleErrorCode = keyof typeof CONSOLE_ERRORS;
 
+// The console's codes join core's closed ErrorCode union (see PackageErrorCodes).
+declare module '@edusentry/core' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface PackageErrorCodes extends Record<ConsoleErrorCode, true> {}
+}
+
 /** Every code the console can answer with: its own and core's. */
 export const ALL_ERRORS: Record<string, { status: number; doc: string }> = { ...ERROR_CATALOGUE, ...CONSOLE_ERRORS };
 
-export function statusOf(code: ErrorCode): number {
+/** The HTTP status of a code; a code from elsewhere (a library's error) is a 500. */
+export function statusOf(code: ErrorCode | (string & {})): number {
   return ALL_ERRORS[code]?.status ?? 500;
 }
 
