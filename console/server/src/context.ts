@@ -128,7 +128,10 @@ export function isAddress(v: string, cidr: boolean): boolean {
   }
 }
 
-/** `from`/`to` query params (ISO or epoch ms) → epoch ms, default the last 24 hours. */
+/** The longest time range any query may span: bounds the work of a store query (`from=0` would scan all). */
+export const MAX_RANGE_MS = 366 * 86_400_000;
+
+/** `from`/`to` query params (ISO or epoch ms) → epoch ms, default the last 24 hours, at most MAX_RANGE_MS. */
 export function timeRange(
   ctx: AppContext,
   q: { from?: string; to?: string },
@@ -147,5 +150,10 @@ export function timeRange(
   const to = parse(q.to, 'to') ?? ctx.now();
   const from = parse(q.from, 'from') ?? to - defaultMs;
   if (from >= to) throw apiError('EDU_ERR_VALIDATION', 'querystring/from must be before querystring/to');
+  if (to - from > MAX_RANGE_MS)
+    throw apiError(
+      'EDU_ERR_VALIDATION',
+      `querystring/from: the time range may span at most ${MAX_RANGE_MS / 86_400_000} days; narrow from/to`,
+    );
   return { from, to };
 }

@@ -8,7 +8,7 @@ import type { AlertEvent, EcsEvent, Filter } from '@edusentry/core';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { assertAssignable } from '../assignees';
 import { audit, authOf, inScope, isAddress, scopeIds, storePaging, timeRange, type AppContext } from '../context';
-import { apiError, statusOf } from '../errors';
+import { ALL_ERRORS, apiError } from '../errors';
 import { idParams, orgIdProp, pagingProps, timeProps } from '../schemas';
 import { SEVERITIES, withSeverity } from '../severity';
 import { TRIAGE_ACTIONS, type TriageAction, type TriageEntry } from '../state';
@@ -286,7 +286,7 @@ export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
         } catch (err) {
           const e = err as { code?: string; message: string };
           // A server-side failure (a store's, with its URL) goes to the error handler, not into the answer.
-          if (!e.code?.startsWith('EDU_ERR_') || statusOf(e.code as `EDU_ERR_${string}`) >= 500) throw err;
+          if (!e.code?.startsWith('EDU_ERR_') || (ALL_ERRORS[e.code]?.status ?? 500) >= 500) throw err;
           failed.push({ id, code: e.code, message: e.message });
         }
       }

@@ -18,6 +18,16 @@ const OPEN: Filter = { field: 'edu.alert.status', op: 'in', values: ['new', 'ack
 const NICE_INTERVALS = [
   60_000, 300_000, 600_000, 1_800_000, 3_600_000, 10_800_000, 21_600_000, 43_200_000, 86_400_000, 604_800_000,
 ];
+/** The most trend points one answer holds; a finer `interval` is widened by the server. */
+export const MAX_BUCKETS = 2000;
+
+/** The asked interval (default ~48-60 points), widened to a nice one when the range would hold more than MAX_BUCKETS. */
+export function trendInterval(rangeMs: number, asked?: number): number {
+  const fits = (i: number) => rangeMs / i <= MAX_BUCKETS;
+  const wanted = asked ?? NICE_INTERVALS.find((i) => rangeMs / i <= 60) ?? 604_800_000;
+  if (fits(wanted)) return wanted;
+  return NICE_INTERVALS.find((i) => i >= wanted && fits(i)) ?? Math.ceil(rangeMs / MAX_BUCKETS / 60_000) * 60_000;
+}
 
 function buckets(r: AggResult | undefined): { key: string | number; count: number }[] {
   return r && 'buckets' in r ? r.buckets : [];
@@ -46,7 +56,12 @@ export const postureRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
           properties: {
             ...timeProps,
             ...orgIdProp,
-            interval: { type: 'integer', minimum: 1000, description: 'trend bucket in ms; default ~48 buckets' },
+            interval: {
+              type: 'integer',
+              minimum: 1000,
+              maximum: 31_622_400_000,
+              description: `trend bucket in ms; default ~48 buckets, widened so that the trend has at most ${MAX_BUCKETS}`,
+            },
           },
         },
       },
@@ -55,7 +70,7 @@ export const postureRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
       const auth = authOf(req);
       const orgIds = scopeIds(ctx, req, req.query.orgId);
       const { from, to } = timeRange(ctx, req.query);
-      const intervalMs = req.query.interval ?? NICE_INTERVALS.find((i) => (to - from) / i <= 60) ?? 604_800_000;
+      const intervalMs = trendInterval(to - from, req.query.interval);
       const store: EventStore = ctx.store;
       const midnight = new Date(ctx.now());
       midnight.setHours(0, 0, 0, 0);
