@@ -7,7 +7,8 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { policyDirOf } from '@edusentry/analyzer';
 import { timingSafeEqual } from 'node:crypto';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -30,14 +31,18 @@ import { collectorRoutes } from './routes/collectors';
 import { incidentRoutes } from './routes/incidents';
 import { orgRoutes } from './routes/orgs';
 import { postureRoutes } from './routes/posture';
+import { ruleRoutes } from './routes/rules';
 import { searchRoutes } from './routes/search';
 import { userRoutes } from './routes/users';
 import { ConsoleState, publicUser } from './state';
+import { RulePolicy } from './state/rule-policy';
 
 export interface BuildOptions {
   store: EventStore;
   /** App-state SQLite file (users, orgs, triage, incidents, audit). */
   statePath: string;
+  /** The rule policy folder shared with the analyzer; default rule-policy/ beside the state file. */
+  rulePolicyDir?: string;
   bus?: EventBus;
   config?: Partial<ConsoleConfig> | ConsoleConfig;
   /** Clock, for tests of idle timeout and lockout. */
@@ -197,6 +202,10 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(searchRoutes, { ctx });
   await app.register(collectorRoutes, { ctx });
   await app.register(auditRoutes, { ctx });
+  await app.register(ruleRoutes, {
+    ctx,
+    policy: new RulePolicy(opts.rulePolicyDir ?? policyDirOf(dirname(resolve(opts.statePath))), now),
+  });
 
   const dist = resolve(config.webDist ?? join(__dirname, '..', '..', 'web', 'dist'));
   const hasSpa = existsSync(join(dist, 'index.html'));

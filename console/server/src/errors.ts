@@ -21,11 +21,16 @@ export const CONSOLE_ERRORS = {
     doc: 'Duplicate name, object still in use, or an administrator locking themselves out.',
   },
   EDU_ERR_INVALID_TRANSITION: { status: 409, doc: 'The state change is not allowed from the current state.' },
+  EDU_ERR_RULE_INVALID: {
+    status: 400,
+    doc: 'The uploaded Sigma file does not parse or compile, or a rule would not run; details.problems give each line and reason.',
+  },
   EDU_ERR_RATE_LIMITED: { status: 429, doc: 'Too many requests from this address: retry later.' },
   EDU_ERR_AUDIT_BROKEN: {
     status: 500,
     doc: 'The audit trail failed verification: a record was edited, inserted or deleted.',
   },
+  EDU_ERR_RULE_POLICY: { status: 500, doc: 'The rule policy file is unreadable; the server log names the file.' },
   EDU_ERR_INTERNAL: { status: 500, doc: 'An unexpected server error; it is logged with the request id.' },
 } as const;
 

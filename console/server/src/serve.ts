@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { EduError, type EventBus, type EventStore, type Logger, type OrgNode } from '@edusentry/core';
 import type { FastifyInstance } from 'fastify';
+import { policyDirOf } from '@edusentry/analyzer';
 import { build } from './app';
 import { assertPolicy, hashPassword } from './auth/password';
 import { isRole, type Role } from './auth/roles';
@@ -92,11 +93,14 @@ export async function serveConsole(opts: {
   dataDir: string;
   log: Logger;
   orgs?: OrgNode[];
+  /** The rule policy folder shared with the analyzer (its analyzer.policyDir); default rule-policy/ in dataDir. */
+  rulePolicyDir?: string;
 }): Promise<RunningConsole> {
   const app = await build({
     store: opts.store,
     bus: opts.bus,
     statePath: statePathOf(opts.config, opts.dataDir),
+    rulePolicyDir: resolve(opts.rulePolicyDir || policyDirOf(opts.dataDir)),
     config: opts.config,
     log: opts.log,
   });

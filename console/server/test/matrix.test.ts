@@ -4,6 +4,7 @@
  * change another subtree's data. The table below must name every registered route.
  */
 import type { AlertEvent, EcsEvent, HeartbeatEvent } from '@edusentry/core';
+import { EMPTY_POLICY, policyDirOf, readPolicy, writePolicy } from '@edusentry/analyzer';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { canAny, ROLES, type Role } from '../src/auth/roles';
 import { alert, docs, getAlert, harness, httpEvent, T0, type Harness, type Session } from './helpers';
@@ -104,6 +105,20 @@ const TABLE: Record<string, ((t: Target) => InjectOptions & { check?: Check }) |
   'POST /api/search': (t) => ({ url: '/api/search', payload: { orgId: t.org } }),
   'GET /api/collectors': (t) => ({ url: `/api/collectors?orgId=${t.org}` }),
   'GET /api/audit': () => ({ url: '/api/audit?pageSize=200', check: (r, sub) => within(sub, orgsOf(r.json().items)) }),
+  // Rules run for the whole installation: below the root, changing one is out of scope.
+  'GET /api/rules': () => ({ url: '/api/rules', check: (r) => expect(r.statusCode).toBe(200) }),
+  'PATCH /api/rules/:id': () => ({ url: '/api/rules/rule-x', payload: { enabled: false } }),
+  'GET /api/rules/exceptions': () => ({
+    url: '/api/rules/exceptions',
+    check: (r, sub) => within(sub, orgsOf(r.json().items)),
+  }),
+  'POST /api/rules/exceptions': (t) => ({
+    url: '/api/rules/exceptions',
+    payload: { ruleId: 'rule-x', orgId: t.org, expiresAt: new Date(T0 + 86_400_000).toISOString(), reason: 'x' },
+  }),
+  'DELETE /api/rules/exceptions/:id': (t) => ({ url: `/api/rules/exceptions/exc-${t.org}` }),
+  'POST /api/rules/upload': () => ({ url: '/api/rules/upload', payload: { filename: 'x.yml', content: 'title: x' } }),
+  'DELETE /api/rules/uploads/:id': () => ({ url: '/api/rules/uploads/rule-x' }),
 };
 
 /** Unscoped reads whose answers must contain nothing of another subtree. */
@@ -130,6 +145,7 @@ const LEAKS: { route: string; req: InjectOptions; orgs: (body: any) => (string |
     req: { url: '/api/collectors' },
     orgs: (b) => orgsOf(b.items).filter((o) => o !== null),
   },
+  { route: 'GET /api/rules/exceptions', req: { url: '/api/rules/exceptions' }, orgs: (b) => orgsOf(b.items) },
 ];
 
 let h: Harness;
@@ -162,6 +178,21 @@ beforeAll(async () => {
     targets[org] = { org, alertId: a.event.id, incidentId: inc.id, userId: officer.id };
   }
   await h.store.write(events);
+  // A rule exception in every school (the rule policy folder the console shares with the analyzer).
+  writePolicy(policyDirOf(h.dir), {
+    ...EMPTY_POLICY,
+    version: 1,
+    exceptions: all.map((org) => ({
+      id: `exc-${org}`,
+      ruleId: 'rule-x',
+      orgId: org,
+      orgIds: [org],
+      expiresAt: new Date(T0 + 86_400_000).toISOString(),
+      reason: 'x',
+      createdBy: 'x',
+      createdAt: new Date(T0).toISOString(),
+    })),
+  });
   // Activity in every school so the audit trail has records of each.
   for (const org of all) await h.login(`school_officer.${org}`);
   for (const role of ROLES) sessions[role] = await h.login(ACTORS[role].username);
@@ -203,6 +234,8 @@ describe('route × role × outside organisation', () => {
       expect(h.app.ctx.state.users.byId(t.userId)!.disabled).toBe(false);
       expect(h.app.ctx.state.orgs.get(t.org)!.cidrs).not.toContain('0.0.0.0/0');
       expect(h.app.ctx.state.users.byUsername('intruder')).toBeUndefined();
+      const policy = readPolicy(policyDirOf(h.dir));
+      expect([policy.version, policy.exceptions.length]).toEqual([1, 4]);
     });
   }
 

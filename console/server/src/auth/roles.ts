@@ -27,6 +27,8 @@ export const PERMISSIONS = [
   'users:read',
   'users:write',
   'audit:read',
+  'rules:read',
+  'rules:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -55,7 +57,16 @@ export const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
     'audit:read',
   ],
   sys_admin: ['orgs:read', 'orgs:write', 'users:read', 'users:write', 'collectors:read'],
-  sec_admin: ['posture:read', 'alerts:read', 'incidents:read', 'search:read', 'collectors:read', 'orgs:read'],
+  sec_admin: [
+    'posture:read',
+    'alerts:read',
+    'incidents:read',
+    'search:read',
+    'collectors:read',
+    'orgs:read',
+    'rules:read',
+    'rules:write',
+  ],
   audit_admin: ['orgs:read', 'audit:read'],
 };
 

@@ -1,0 +1,131 @@
+/**
+ * The console's side of the rule policy (analyzer/src/service/rule-policy.ts has the format and
+ * how a running analyzer picks it up): every change reads the document, applies one edit and
+ * writes it back with the next version number, in one synchronous step, so two requests never
+ * interleave. Uploaded Sigma files are checked by the analyzer's own engine (parse, pipelines,
+ * compile) before they are written; a rejection names each line and reason.
+ */
+import { createHash } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  openPipelines,
+  parseSigmaText,
+  readCatalogue,
+  readPolicy,
+  RuleSet,
+  writePolicy,
+  writeUploadedFile,
+  type Pipeline,
+  type RuleCatalogue,
+  type RulePolicyDoc,
+  type UploadedRuleFile,
+} from '@edusentry/analyzer';
+
+/** One reason an uploaded file is refused, with the line it is on (0: the whole file). */
+export interface UploadProblem {
+  line: number;
+  message: string;
+  title?: string;
+}
+
+export type UploadCheck = { ok: true; ruleIds: string[]; titles: string[] } | { ok: false; problems: UploadProblem[] };
+
+export class RulePolicy {
+  private pipelines?: Pipeline[];
+
+  constructor(
+    readonly dir: string,
+    private readonly now: () => number,
+  ) {}
+
+  read(): RulePolicyDoc {
+    return readPolicy(this.dir);
+  }
+
+  /** What the analyzer last reported running (undefined: no analyzer has started on this folder). */
+  catalogue(): RuleCatalogue | undefined {
+    return readCatalogue(this.dir);
+  }
+
+  /** Applies one edit as the next version; returns the document written. */
+  change(actor: string, edit: (doc: RulePolicyDoc) => void): RulePolicyDoc {
+    const doc = structuredClone(this.read());
+    edit(doc);
+    doc.version += 1;
+    doc.updatedAt = new Date(this.now()).toISOString();
+    doc.updatedBy = actor;
+    writePolicy(this.dir, doc);
+    return doc;
+  }
+
+  /** Parses and compiles a Sigma file as the analyzer would; every rule needs an id. */
+  check(filename: string, text: string): UploadCheck {
+    const parsed = parseSigmaText(text, filename);
+    const problems: UploadProblem[] = parsed.problems.map((p) => ({
+      line: p.line,
+      message: p.message,
+      title: p.title,
+    }));
+    const ruling = parsed.documents.filter((d) => d.kind !== 'filter');
+    if (!problems.length && !ruling.length)
+      problems.push({ line: 0, message: 'the file holds no detection or correlation rule' });
+    for (const d of ruling)
+      if (!d.meta.id)
+        problems.push({
+          line: d.source.line,
+          title: d.meta.title,
+          message: `rule "${d.meta.title}" has no id: an uploaded rule needs one (a UUID)`,
+        });
+    if (problems.length) return { ok: false, problems };
+    const set = new RuleSet(parsed.documents, { pipelines: (this.pipelines ??= openPipelines({ pipelines: '' })) });
+    for (const p of set.problems) problems.push({ line: p.line, message: p.message, title: p.title });
+    for (const r of set.inactive) {
+      const doc = ruling.find((d) => d.meta.id === r.id);
+      problems.push({
+        line: doc?.source.line ?? 0,
+        title: r.title,
+        message: `rule "${r.title}" would not run: ${r.reason}`,
+      });
+    }
+    if (problems.length) return { ok: false, problems };
+    return { ok: true, ruleIds: ruling.map((d) => d.meta.id!), titles: ruling.map((d) => d.meta.title) };
+  }
+
+  /**
+   * Writes a checked file and lists it in the policy, replacing earlier uploads that share a
+   * rule id. The file goes first: the analyzer loads only files the policy names.
+   */
+  upload(
+    actor: string,
+    text: string,
+    checked: { ruleIds: string[]; titles: string[] },
+  ): { entry: UploadedRuleFile; replaced: UploadedRuleFile[]; version: number } {
+    const sha256 = createHash('sha256').update(text).digest('hex');
+    const entry: UploadedRuleFile = {
+      id: checked.ruleIds[0],
+      file: `uploaded/${checked.ruleIds[0]}-${sha256.slice(0, 12)}.yml`,
+      sha256,
+      ruleIds: checked.ruleIds,
+      titles: checked.titles,
+      uploadedBy: actor,
+      uploadedAt: new Date(this.now()).toISOString(),
+    };
+    writeUploadedFile(this.dir, entry.file, text);
+    let replaced: UploadedRuleFile[] = [];
+    const doc = this.change(actor, (d) => {
+      replaced = d.uploaded.filter((u) => u.ruleIds.some((id) => checked.ruleIds.includes(id)));
+      d.uploaded = [...d.uploaded.filter((u) => !replaced.includes(u)), entry];
+    });
+    for (const r of replaced) if (r.file !== entry.file) this.removeFile(r.file);
+    return { entry, replaced, version: doc.version };
+  }
+
+  removeFile(file: string): void {
+    try {
+      unlinkSync(join(this.dir, file));
+    } catch {
+      // already gone: the policy no longer names it, which is what counts
+    }
+  }
+}
