@@ -16,7 +16,14 @@ export const fortigate: DeviceParser = {
     return {
       fields: compact({
         '@timestamp': ts ? new Date(ts > 1e15 ? ts / 1e6 : ts > 1e12 ? ts : ts * 1000).toISOString() : undefined,
-        event: { category: ['network'], type: d.type, action: kv.action, outcome: d.outcome, code: kv.logid },
+        event: {
+          kind: d.kind,
+          category: ['network'],
+          type: d.type,
+          action: kv.action,
+          outcome: d.outcome,
+          code: kv.logid,
+        },
         source: { ip: ip(kv.srcip), port: port(kv.srcport), bytes: int(kv.sentbyte), packets: int(kv.sentpkt) },
         destination: { ip: ip(kv.dstip), port: port(kv.dstport), bytes: int(kv.rcvdbyte), packets: int(kv.rcvdpkt) },
         network: { transport: transport(kv.proto), protocol: kv.service?.toLowerCase() || undefined },

@@ -11,25 +11,32 @@ import { compact, decision, int, ip, port, transport } from './util';
 
 /** "%%ddMODULE/SEVERITY/MNEMONIC(l)[seq]:": the (l)/(s)/(d) log type and the [seq] counter are optional. */
 const HEAD = /%%\d+(\w+)\/(\d)\/(\w+)(?:\([a-z]+\))?(?:\[\d+\])?:/;
+/** "%%01SECIF/6/STREAM(l):In Last Five Minutes Stream Statistic is :…": interface traffic statistics, not a verdict. */
+const STATISTICS = /\/STREAM\b|Stream Statistic/;
 
 export const huaweiUsg: DeviceParser = {
   name: 'huawei-usg',
   vendor: 'Huawei',
   product: 'USG',
   // '%%' first: a plain substring search rules out most other lines before the pattern runs.
-  matches: (m) => m.includes('%%') && HEAD.test(m) && /(SourceIP|source-ip|SrcIp)=/i.test(m),
+  matches: (m) => m.includes('%%') && HEAD.test(m) && (/(SourceIP|source-ip|SrcIp)=/i.test(m) || STATISTICS.test(m)),
   parse(m): ParsedLog | undefined {
     const h = HEAD.exec(m);
     if (!h) return undefined;
     const kv = pairs(m, h.index + h[0].length);
-    const action = /DENY|BLOCK/i.test(h[3]) ? 'deny' : h[3].toLowerCase();
+    // The verdict: a statistics line has none (whatever its text says); else the Action= pair
+    // (IPS, AV: Alert/Block), else the mnemonic (POLICYDENY, POLICYPERMIT, SESSION_TEARDOWN).
+    const action = STATISTICS.test(m)
+      ? 'stream-statistics'
+      : (kv.action ?? (/DENY|BLOCK/i.test(h[3]) ? 'deny' : /PERMIT/i.test(h[3]) ? 'permit' : h[3].toLowerCase()));
     const d = decision(action);
     return {
       fields: compact({
         event: {
+          kind: d.kind,
           category: ['network'],
           type: d.type,
-          action,
+          action: d.action,
           outcome: d.outcome,
           code: `${h[1]}/${h[3]}`,
           reason: kv.closereason,
@@ -61,6 +68,7 @@ const isKeyChar = (c: number): boolean =>
 
 /** The keys parse() reads, lower-cased without '-'; one object shape for every line. */
 const blank = () => ({
+  action: undefined as string | undefined,
   closereason: undefined as string | undefined,
   sourceip: undefined as string | undefined,
   srcip: undefined as string | undefined,

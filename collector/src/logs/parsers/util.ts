@@ -151,17 +151,65 @@ export function tupleFields(t: Tuple): Record<string, unknown> {
   };
 }
 
-/** ECS event.type/outcome for a firewall decision word (allow/deny in English or Chinese). */
-export function decision(action: string | undefined): {
+/** What a device's action word means, in ECS terms. */
+export interface Decision {
   action?: string;
+  kind?: 'metric';
   type?: string[];
   outcome?: 'success' | 'failure';
-} {
+}
+
+// Whole words only ("bypass" is no pass, "sendmail" no end); the Chinese words as substrings.
+const DENY = /^(deny|denied|drop|dropped|block|blocked|reject|rejected|discard|discarded)$/;
+const DENY_ZH = /拒绝|阻断|丢弃|禁止/;
+const ALLOW = /^(permit|permitted|allow|allowed|accept|accepted|pass|passed|est-allowed)$/;
+const ALLOW_ZH = /允许|放行/;
+const START = /^(built|build|start|started|create|created)$/;
+const END = /^(close|closed|teardown|end|ended|timeout|aged-out|server-rst|client-rst)$/;
+/** Traffic statistics (Huawei SECIF/STREAM, FortiGate perf-stats): a measurement, not a verdict. */
+const STATS = /^(statistic|statistics|stats|perf-stats|stream-statistics)$/;
+
+type Verdict = 'stats' | 'deny' | 'start' | 'end' | 'allow' | 'other';
+
+function verdictOf(a: string): Verdict {
+  const words = a.split(/[^a-z-]+/).filter(Boolean);
+  const any = (re: RegExp) =>
+    words.some((w) => re.test(w) || (w.includes('-') && w.split('-').some((p) => re.test(p))));
+  if (any(STATS)) return 'stats';
+  if (any(DENY) || DENY_ZH.test(a)) return 'deny';
+  if (any(START)) return 'start';
+  if (any(END)) return 'end';
+  if (any(ALLOW) || ALLOW_ZH.test(a)) return 'allow';
+  return 'other';
+}
+
+/** Action word (lower-cased) → verdict; bounded, devices send a small vocabulary. */
+const verdicts = new Map<string, Verdict>();
+
+/**
+ * ECS event.kind/type/outcome for a device's action word (allow/deny in English or Chinese,
+ * session start/end, statistics). A session that was built or torn down was allowed.
+ */
+export function decision(action: string | undefined): Decision {
   if (!action) return {};
   const a = action.toLowerCase();
-  if (/deny|drop|block|reject|拒绝|阻断|丢弃/.test(a))
-    return { action: 'deny', type: ['connection', 'denied'], outcome: 'failure' };
-  if (/permit|allow|accept|pass|允许|放行|close|teardown|built|start|end/.test(a))
-    return { action: a, type: ['connection', 'allowed'], outcome: 'success' };
-  return { action: a, type: ['connection'] };
+  let v = verdicts.get(a);
+  if (v === undefined) {
+    v = verdictOf(a);
+    if (verdicts.size < 4096) verdicts.set(a, v);
+  }
+  switch (v) {
+    case 'stats':
+      return { action: a, kind: 'metric', type: ['info'] };
+    case 'deny':
+      return { action: 'deny', type: ['connection', 'denied'], outcome: 'failure' };
+    case 'start':
+      return { action: a, type: ['connection', 'start', 'allowed'], outcome: 'success' };
+    case 'end':
+      return { action: a, type: ['connection', 'end', 'allowed'], outcome: 'success' };
+    case 'allow':
+      return { action: a, type: ['connection', 'allowed'], outcome: 'success' };
+    default:
+      return { action: a, type: ['connection'] };
+  }
 }
