@@ -3,7 +3,19 @@
  * the shipper (collector/src/shipper). Every path (pcap, live, listen, file) writes
  * to one EventSink, so how events leave the collector is decided in one place.
  */
-import type { EcsEvent } from '@edusentry/core';
+import {
+  EduError,
+  openStore,
+  type EcsEvent,
+  type Logger,
+  type Observer,
+  type Organization,
+  type StoreConfig,
+} from '@edusentry/core';
+import type { CollectorConfig } from './config';
+import type { ShipperConfig } from './shipper/config';
+import { createShipper } from './shipper/shipper';
+import { LazyStore } from './shipper/lazy-store';
 
 export interface EventSink {
   push(events: EcsEvent[]): Promise<void>;
@@ -78,4 +90,70 @@ export class NdjsonSink implements EventSink {
   counters(): Record<string, number> {
     return { written: this.written };
   }
+}
+
+export interface SinkOptions {
+  /** --ndjson: one event per line on stdout (the default). */
+  ndjson?: boolean;
+  /** --store: the configured store, through the shipper (spool, retries, heartbeats). */
+  store?: boolean;
+  storeConfig: StoreConfig;
+  shipper: Partial<ShipperConfig>;
+  dataDir: string;
+  observer: Observer;
+  organization: Organization;
+  log: Logger;
+  /** The collector path's own counters (receivers, capture), shown in its heartbeats. */
+  extraCounters?: () => Record<string, number>;
+}
+
+/** The parts of the configuration a collect run needs. */
+export interface CollectSettings {
+  store: StoreConfig;
+  collector: Pick<CollectorConfig, 'shipper'>;
+  observer: Observer;
+  organization: Organization;
+}
+
+/**
+ * SinkOptions from the configuration and a command's --ndjson / --store flags (a bare
+ * --store, or one naming a kind, which the configuration already reflects).
+ */
+export function sinkOptions(
+  c: CollectSettings,
+  dataDir: string,
+  log: Logger,
+  flags: { ndjson?: boolean; store?: string | boolean },
+): Omit<SinkOptions, 'extraCounters'> {
+  return {
+    ndjson: flags.ndjson,
+    store: flags.store !== undefined && flags.store !== false,
+    storeConfig: c.store,
+    shipper: c.collector.shipper,
+    dataDir,
+    observer: c.observer,
+    organization: c.organization,
+    log,
+  };
+}
+
+/** The sink every collect command writes to: NDJSON on stdout, or the store through the shipper. */
+export async function openSink(o: SinkOptions): Promise<EventSink> {
+  if (o.ndjson && o.store) throw new EduError('EDU_ERR_USAGE', 'choose one of --ndjson and --store');
+  if (!o.store) return new NdjsonSink(process.stdout);
+  // Opened on first write and again after a failure: the collector starts and spools while the store is down.
+  const store = new LazyStore(o.storeConfig.kind, () => openStore(o.storeConfig, o.dataDir));
+  return createShipper(store, {
+    ...o.shipper,
+    dataDir: o.dataDir,
+    observer: { id: o.observer.id, name: o.observer.name },
+    organization: { id: o.organization.id, name: o.organization.name },
+    log: o.log,
+    extraCounters: o.extraCounters,
+  });
+}
+
+/** Hands events to the sink in slices, so one write never builds a huge string. */
+export async function pushBatched(sink: EventSink, events: EcsEvent[], size = 1000): Promise<void> {
+  for (let i = 0; i < events.length; i += size) await sink.push(events.slice(i, i + size));
 }

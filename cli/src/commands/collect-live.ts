@@ -1,9 +1,8 @@
 /** `edusentry collect live -i <iface> [--bpf ...] [--snaplen n] [--buffer-size mb] [--ndjson | --store]`: capture until stopped. */
 import { EduError } from '@edusentry/core';
-import { formatSummary, LiveCapture } from '@edusentry/collector';
+import { captureLive, sinkOptions } from '@edusentry/collector';
 import type { Command } from 'commander';
 import { leaf, parent } from '../command';
-import { drainTo, packetSink, pipelineFor } from './collect-pcap';
 
 interface Opts {
   interface?: string;
@@ -14,8 +13,6 @@ interface Opts {
   ndjson?: boolean;
   store?: string | boolean;
 }
-
-const HEARTBEAT_MS = 60_000;
 
 function positiveInt(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -42,48 +39,25 @@ export function register(program: Command): void {
       const snaplen = positiveInt(opts.snaplen, '--snaplen') ?? cfg.live.snaplen;
       const bufferSizeMb = positiveInt(opts.bufferSize, '--buffer-size') ?? cfg.live.bufferSizeMb;
       const duration = positiveInt(opts.duration, '--duration');
-      const sink = await packetSink(ctx, opts);
-      const pipeline = pipelineFor(sink, {
+      const summary = await captureLive({
+        ...sinkOptions(ctx.config, ctx.dataDir, ctx.log, opts),
         config: cfg,
-        organization: ctx.config.organization,
-        observer: ctx.config.observer,
-        source: `live:${ctx.config.observer.id}:${iface}`,
-        interfaceName: iface,
+        iface,
+        bpf: opts.bpf ?? cfg.live.bpf,
+        snaplen,
+        bufferSizeMb,
+        onStarted: (linkType) =>
+          process.stderr.write(
+            `capturing on ${iface} (link type ${linkType}, snaplen ${snaplen}, buffer ${bufferSizeMb} MiB${opts.bpf ? `, filter "${opts.bpf}"` : ''}); Ctrl-C to stop\n`,
+          ),
+        until: new Promise<void>((resolveStop) => {
+          const stop = () => resolveStop();
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+          if (duration) setTimeout(stop, duration * 1000).unref();
+        }),
       });
-      pipeline.onInternalError = (err, packet) =>
-        ctx.log.error({ err: err.message, packet, iface }, 'internal error decoding a packet; counted and skipped');
-      const capture = new LiveCapture({ iface, bpf: opts.bpf ?? cfg.live.bpf, snaplen, bufferSizeMb }, pipeline.handle);
-      capture.start();
-      process.stderr.write(
-        `capturing on ${iface} (link type ${capture.linkType}, snaplen ${snaplen}, buffer ${bufferSizeMb} MiB${opts.bpf ? `, filter "${opts.bpf}"` : ''}); Ctrl-C to stop\n`,
-      );
-
-      // Drain events to the sink one batch at a time (backpressure), and expire idle flows on wall-clock time.
-      let draining = Promise.resolve();
-      const drain = () => (draining = draining.then(() => drainTo(sink, pipeline)));
-      const timer = setInterval(() => {
-        pipeline.tick(Date.now());
-        void drain();
-      }, 250);
-      // A heartbeat in the log: capture and drop counters (kernel, interface, snaplen) while running.
-      const heartbeat = setInterval(
-        () => ctx.log.info({ iface, ...pipeline.snapshot(), ...capture.counters() }, 'live capture heartbeat'),
-        HEARTBEAT_MS,
-      );
-      await new Promise<void>((resolveStop) => {
-        const stop = () => resolveStop();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-        if (duration) setTimeout(stop, duration * 1000).unref();
-      });
-      clearInterval(timer);
-      clearInterval(heartbeat);
-      capture.stop();
-      while (pipeline.finish(2000) > 0) await drain();
-      await drain();
-      await sink.close();
-      const counters = { ...pipeline.snapshot(), ...capture.counters() };
-      process.stderr.write(formatSummary(counters, sink.counters()));
+      process.stderr.write(summary);
     },
   )
     .option('-i, --interface <iface>', 'network interface to capture on')

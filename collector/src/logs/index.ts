@@ -16,5 +16,14 @@ export { SyslogFramer } from './receivers/framing';
 export { SyslogUdpReceiver } from './receivers/syslog-udp';
 export { SyslogTcpReceiver } from './receivers/syslog-tcp';
 export { FlowUdpReceiver } from './receivers/flow-udp';
-export type { Receiver, EmitEvents } from './receivers/types';
+export {
+  RECEIVERS,
+  portOf,
+  type Receiver,
+  type EmitEvents,
+  type ReceiverKind,
+  type ReceiverContext,
+} from './receivers';
 export { followFiles, type FollowOptions } from './file-follower';
+export { listen, type ListenOptions, type Listening } from './listen';
+export { collectFiles, type CollectFilesOptions } from './collect-files';

@@ -25,3 +25,4 @@ export { PacketPipeline, type PipelineOptions } from './pipeline';
 export * from './app';
 export { ProgressLine, formatSummary } from './progress';
 export { LiveCapture, type LiveOptions } from './live';
+export { captureLive, drainTo, pipelineFor, readCaptures, type LiveRunOptions, type PacketRunOptions } from './run';

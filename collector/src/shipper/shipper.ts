@@ -16,7 +16,8 @@
  * - Counters (received, shipped, spooled, quarantined, dropped, …) and a periodic
  *   heartbeat event (dataset collector.heartbeat) written through the same path.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import {
   eventId,
@@ -67,6 +68,11 @@ export interface Shipper extends EventSink {
   heartbeat(): Promise<void>;
 }
 
+/** The collector's version, as its heartbeats report it. */
+export const COLLECTOR_VERSION: string = JSON.parse(
+  readFileSync(join(__dirname, '../../package.json'), 'utf8'),
+).version;
+
 export function createShipper(store: EventStore, opts: ShipperOptions): Shipper {
   return new StoreShipper(store, opts);
 }
@@ -84,6 +90,8 @@ class StoreShipper implements Shipper {
   private drainFailures = 0;
   private readonly started = Date.now();
   private heartbeatSeq = 0;
+  /** The counters and time of the previous heartbeat, for the rates of the next. */
+  private lastBeat?: { at: number; counters: Record<string, number> };
   private closed = false;
   private readonly c: ShipperCounters = {
     received: 0,
@@ -168,8 +176,9 @@ class StoreShipper implements Shipper {
   async heartbeat(): Promise<void> {
     if (this.closed) return;
     const now = new Date();
-    const observer: Observer = { type: 'collector', ...this.opts.observer };
+    const observer: Observer = { type: 'collector', hostname: hostname(), ...this.opts.observer };
     const counters: Record<string, number> = { ...this.counters(), ...(this.opts.extraCounters?.() ?? {}) };
+    const rates = this.rates(now.getTime(), counters);
     const hb: HeartbeatEvent = {
       '@timestamp': now.toISOString(),
       event: {
@@ -186,14 +195,30 @@ class StoreShipper implements Shipper {
       ...(this.opts.organization ? { organization: this.opts.organization } : {}),
       edu: {
         collector: {
+          version: COLLECTOR_VERSION,
           uptime_s: Math.round((Date.now() - this.started) / 1000),
           counters,
+          rates,
+          drops: Object.entries(counters).reduce((n, [k, v]) => (/drop/i.test(k) ? n + v : n), 0),
           spool_bytes: this.spool.pendingBytes(),
         },
       },
     };
     this.c.heartbeats++;
     await this.push([hb as unknown as EcsEvent]);
+  }
+
+  /** Per second since the previous heartbeat (since start for the first), for the counters that grew. */
+  private rates(at: number, counters: Record<string, number>): Record<string, number> {
+    const prev = this.lastBeat ?? { at: this.started, counters: {} };
+    this.lastBeat = { at, counters };
+    const secs = Math.max(0.001, (at - prev.at) / 1000);
+    const out: Record<string, number> = {};
+    for (const [k, v] of Object.entries(counters)) {
+      const d = v - (prev.counters[k] ?? 0);
+      if (d > 0 && k !== 'heartbeats') out[k] = Math.round((d / secs) * 100) / 100;
+    }
+    return out;
   }
 
   /**

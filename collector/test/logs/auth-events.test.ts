@@ -4,7 +4,7 @@
  * so the parsers must set event.category authentication, event.type start|end,
  * user.name, client.ip/source.ip and the session id.
  */
-import { bindingOf } from '@edusentry/core';
+import { bindingOf, type Binding } from '@edusentry/core';
 import { lineToEvent } from '../../src/logs';
 
 const at = Date.UTC(2026, 0, 1, 8);
@@ -42,7 +42,7 @@ describe('authentication events as ECS', () => {
       'end',
       { ip: '10.70.1.6', user: 'teacher02', action: 'stop' },
     ],
-  ])('%s', (_name, line, type, binding) => {
+  ] as [string, string, string, Binding][])('%s', (_name, line, type, binding) => {
     const e = parse(line);
     expect(e.event.category).toContain('authentication');
     expect(e.event.type).toEqual([type]);

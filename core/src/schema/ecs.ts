@@ -180,9 +180,13 @@ export interface HeartbeatEvent extends BaseEvent {
   observer: Observer;
   edu: {
     collector: {
+      version?: string;
       uptime_s: number;
       counters: Record<string, number>;
+      /** Per second since the previous heartbeat. */
       rates?: Record<string, number>;
+      /** Sum of the counters named *drop*. */
+      drops?: number;
       spool_bytes?: number;
     };
   } & Record<string, unknown>;
