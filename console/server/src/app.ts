@@ -29,6 +29,7 @@ import { auditRoutes } from './routes/audit';
 import { authRoutes, SESSION_COOKIE } from './routes/auth';
 import { collectorRoutes } from './routes/collectors';
 import { incidentRoutes } from './routes/incidents';
+import { noticeRoutes } from './routes/notices';
 import { orgRoutes } from './routes/orgs';
 import { postureRoutes } from './routes/posture';
 import { ruleRoutes } from './routes/rules';
@@ -198,6 +199,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(orgRoutes, { ctx });
   await app.register(alertRoutes, { ctx });
   await app.register(incidentRoutes, { ctx });
+  await app.register(noticeRoutes, { ctx });
   await app.register(postureRoutes, { ctx });
   await app.register(searchRoutes, { ctx });
   await app.register(collectorRoutes, { ctx });

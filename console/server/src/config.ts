@@ -1,4 +1,5 @@
 import { z } from '@edusentry/core';
+import { noticesConfigSchema, notifyConfigSchema } from './notify/config';
 
 /** The `console:` section of the YAML configuration. Defaults follow 等保 8.1.4.1 (lockout, idle timeout). */
 export const consoleConfigSchema = z
@@ -54,6 +55,10 @@ export const consoleConfigSchema = z
       })
       .strict()
       .default({}),
+    /** Notices (通报): default deadlines, working-day calendar, reminders, attachment limits. */
+    notices: noticesConfigSchema.default({}),
+    /** Outbound notifications: channels and the rules routing events to them. */
+    notify: notifyConfigSchema.default({}),
     /** A collector whose last heartbeat is older than this is shown as down. */
     collectorDownAfterSeconds: z.number().int().min(1).default(120),
     /** The built SPA (console/web/dist); served with history fallback when it exists. */

@@ -25,6 +25,15 @@ export const CONSOLE_ERRORS = {
     status: 400,
     doc: 'The uploaded Sigma file does not parse or compile, or a rule would not run; details.problems give each line and reason.',
   },
+  EDU_ERR_NOTICE_STATE: {
+    status: 409,
+    doc: 'The notice is not in a state that allows this action; the message names its current state.',
+  },
+  EDU_ERR_ATTACHMENT_TOO_LARGE: { status: 413, doc: 'The uploaded file is larger than the attachment size limit.' },
+  EDU_ERR_ATTACHMENT_TYPE: {
+    status: 415,
+    doc: 'The uploaded file is not an image, PDF, office document or plain text (markup is refused).',
+  },
   EDU_ERR_RATE_LIMITED: { status: 429, doc: 'Too many requests from this address: retry later.' },
   EDU_ERR_AUDIT_BROKEN: {
     status: 500,

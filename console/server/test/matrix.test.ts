@@ -25,6 +25,8 @@ interface Target {
   alertId: string;
   incidentId: string;
   userId: string;
+  noticeId: string;
+  attachmentId: string;
 }
 
 type Check = (res: LightMyRequestResponse, subtree: string[]) => void;
@@ -48,6 +50,9 @@ const TABLE: Record<string, ((t: Target) => InjectOptions & { check?: Check }) |
   'GET /api/incidents/meta': 'no-org',
   'GET /api/search/fields': 'no-org',
   'GET /api/audit/verify': 'no-org',
+  'GET /api/notices/meta': 'no-org',
+  'GET /api/notifications': 'no-org',
+  'POST /api/notifications/read': 'no-org',
   'GET /api/users': () => ({ url: '/api/users?pageSize=200', check: (r, sub) => within(sub, orgsOf(r.json().items)) }),
   'POST /api/users': (t) => ({
     url: '/api/users',
@@ -101,6 +106,23 @@ const TABLE: Record<string, ((t: Target) => InjectOptions & { check?: Check }) |
     url: `/api/incidents/${t.incidentId}/alerts`,
     payload: { alertIds: [t.alertId] },
   }),
+  'GET /api/notices': (t) => ({ url: `/api/notices?orgId=${t.org}` }),
+  'POST /api/notices': (t) => ({
+    url: '/api/notices',
+    payload: { orgId: t.org, title: 'x', category: '其他', severity: '一般', actions: 'x' },
+  }),
+  'GET /api/notices/stats': (t) => ({ url: `/api/notices/stats?orgId=${t.org}` }),
+  'GET /api/notices/:id': (t) => ({ url: `/api/notices/${t.noticeId}` }),
+  'POST /api/notices/:id/acknowledge': (t) => ({ url: `/api/notices/${t.noticeId}/acknowledge`, payload: {} }),
+  'POST /api/notices/:id/submit': (t) => ({ url: `/api/notices/${t.noticeId}/submit`, payload: { report: 'x' } }),
+  'POST /api/notices/:id/review': (t) => ({
+    url: `/api/notices/${t.noticeId}/review`,
+    payload: { decision: 'accept', comment: 'x' },
+  }),
+  'POST /api/notices/:id/forward': (t) => ({ url: `/api/notices/${t.noticeId}/forward`, payload: { orgIds: [t.org] } }),
+  'POST /api/notices/:id/withdraw': (t) => ({ url: `/api/notices/${t.noticeId}/withdraw`, payload: { comment: 'x' } }),
+  'POST /api/notices/:id/attachments': (t) => ({ url: `/api/notices/${t.noticeId}/attachments` }),
+  'GET /api/notices/:id/attachments/:aid': (t) => ({ url: `/api/notices/${t.noticeId}/attachments/${t.attachmentId}` }),
   'GET /api/posture': (t) => ({ url: `/api/posture?orgId=${t.org}` }),
   'POST /api/search': (t) => ({ url: '/api/search', payload: { orgId: t.org } }),
   'GET /api/collectors': (t) => ({ url: `/api/collectors?orgId=${t.org}` }),
@@ -130,6 +152,12 @@ const LEAKS: { route: string; req: InjectOptions; orgs: (body: any) => (string |
     orgs: (b) => b.items.map((u: { orgId: string }) => u.orgId),
   },
   { route: 'GET /api/incidents', req: { url: '/api/incidents?pageSize=200' }, orgs: (b) => orgsOf(b.items) },
+  { route: 'GET /api/notices', req: { url: '/api/notices?pageSize=200' }, orgs: (b) => orgsOf(b.items) },
+  {
+    route: 'GET /api/notices/stats',
+    req: { url: '/api/notices/stats' },
+    orgs: (b) => b.items.map((r: { orgId: string }) => r.orgId),
+  },
   {
     route: 'GET /api/posture',
     req: { url: '/api/posture' },
@@ -175,7 +203,35 @@ beforeAll(async () => {
       createdBy: officer.username,
       alertIds: [a.event.id],
     });
-    targets[org] = { org, alertId: a.event.id, incidentId: inc.id, userId: officer.id };
+    const notice = h.app.notices.notices.create({
+      issuerOrgId: h.app.ctx.state.orgs.get(org)!.parentId!,
+      author: 'someone',
+      orgId: org,
+      title: `notice ${org}`,
+      category: '其他',
+      severity: '一般',
+      actions: 'fix it',
+      deadline: T0 + 86_400_000,
+      year: '2025',
+    });
+    const file = h.app.notices.notices.addAttachment({
+      id: `att-${org}`,
+      noticeId: notice.id,
+      name: 'a.txt',
+      size: 1,
+      sha256: '0'.repeat(64),
+      type: 'text/plain',
+      uploadedBy: 'someone',
+      orgId: org,
+    });
+    targets[org] = {
+      org,
+      alertId: a.event.id,
+      incidentId: inc.id,
+      userId: officer.id,
+      noticeId: notice.id,
+      attachmentId: file.id,
+    };
   }
   await h.store.write(events);
   // A rule exception in every school (the rule policy folder the console shares with the analyzer).
@@ -231,6 +287,7 @@ describe('route × role × outside organisation', () => {
       const a = await getAlert(h.store, t.alertId);
       expect(a.edu.alert.status).toBe('new');
       expect(h.app.ctx.state.incidents.get(t.incidentId)!.status).toBe('open');
+      expect(h.app.notices.notices.get(t.noticeId)!.status).toBe('issued');
       expect(h.app.ctx.state.users.byId(t.userId)!.disabled).toBe(false);
       expect(h.app.ctx.state.orgs.get(t.org)!.cidrs).not.toContain('0.0.0.0/0');
       expect(h.app.ctx.state.users.byUsername('intruder')).toBeUndefined();

@@ -27,6 +27,9 @@ export const PERMISSIONS = [
   'users:read',
   'users:write',
   'audit:read',
+  'notices:read',
+  'notices:issue',
+  'notices:rectify',
   'rules:read',
   'rules:write',
 ] as const;
@@ -44,9 +47,9 @@ const MONITOR: Permission[] = [
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
-  school_officer: MONITOR,
-  city_monitor: MONITOR,
-  province_monitor: MONITOR,
+  school_officer: [...MONITOR, 'notices:read', 'notices:rectify'],
+  city_monitor: [...MONITOR, 'notices:read', 'notices:issue', 'notices:rectify'],
+  province_monitor: [...MONITOR, 'notices:read', 'notices:issue'],
   auditor: [
     'posture:read',
     'alerts:read',
@@ -55,6 +58,7 @@ export const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
     'collectors:read',
     'orgs:read',
     'audit:read',
+    'notices:read',
   ],
   sys_admin: ['orgs:read', 'orgs:write', 'users:read', 'users:write', 'collectors:read'],
   sec_admin: [

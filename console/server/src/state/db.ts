@@ -40,6 +40,39 @@ const MIGRATIONS: string[] = [
      target TEXT, outcome TEXT NOT NULL, details TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
    CREATE INDEX audit_at ON audit(at);
    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // Notices (通报—整改—复核), their attachments and escalations; the outbound notification queue and the bell.
+  `CREATE TABLE notices (
+     id TEXT PRIMARY KEY, number TEXT NOT NULL, issuer_org_id TEXT NOT NULL, author TEXT NOT NULL, org_id TEXT NOT NULL,
+     parent_id TEXT REFERENCES notices(id), title TEXT NOT NULL, category TEXT NOT NULL, severity TEXT NOT NULL,
+     actions TEXT NOT NULL, deadline INTEGER NOT NULL, status TEXT NOT NULL, source TEXT, report TEXT,
+     returns INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+     acknowledged_at INTEGER, submitted_at INTEGER, closed_at INTEGER, UNIQUE (issuer_org_id, number));
+   CREATE INDEX notices_org ON notices(org_id, created_at);
+   CREATE INDEX notices_parent ON notices(parent_id);
+   CREATE TABLE notice_numbers (org_id TEXT NOT NULL, year TEXT NOT NULL, last INTEGER NOT NULL, PRIMARY KEY (org_id, year));
+   CREATE TABLE notice_timeline (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, notice_id TEXT NOT NULL REFERENCES notices(id), at INTEGER NOT NULL,
+     actor TEXT NOT NULL, action TEXT NOT NULL, from_status TEXT, to_status TEXT, comment TEXT NOT NULL,
+     attachment_ids TEXT);
+   CREATE INDEX notice_timeline_notice ON notice_timeline(notice_id);
+   CREATE TABLE notice_attachments (
+     id TEXT PRIMARY KEY, notice_id TEXT NOT NULL REFERENCES notices(id), name TEXT NOT NULL, size INTEGER NOT NULL,
+     sha256 TEXT NOT NULL, type TEXT NOT NULL, uploaded_by TEXT NOT NULL, org_id TEXT NOT NULL, at INTEGER NOT NULL);
+   CREATE INDEX notice_attachments_notice ON notice_attachments(notice_id);
+   CREATE TABLE notice_escalations (notice_id TEXT NOT NULL, step TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (notice_id, step));
+   CREATE TABLE notify_queue (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, event TEXT NOT NULL, message TEXT NOT NULL,
+     status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, created_at INTEGER NOT NULL,
+     delivered_at INTEGER, last_error TEXT);
+   CREATE INDEX notify_queue_due ON notify_queue(status, next_at);
+   CREATE TABLE notify_attempts (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, queue_id INTEGER NOT NULL REFERENCES notify_queue(id), at INTEGER NOT NULL,
+     ok INTEGER NOT NULL, error TEXT);
+   CREATE INDEX notify_attempts_queue ON notify_attempts(queue_id);
+   CREATE TABLE notifications (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, event TEXT NOT NULL, notice_id TEXT,
+     title TEXT NOT NULL, at INTEGER NOT NULL, read_at INTEGER);
+   CREATE INDEX notifications_user ON notifications(user_id, read_at);`,
 ];
 
 export type Db = Database.Database;
