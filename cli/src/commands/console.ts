@@ -1,6 +1,6 @@
 /** `edusentry console create-admin | audit verify | serve`: the console's accounts and audit trail by hand. */
 import { EduError, EventBus } from '@edusentry/core';
-import { ConsoleState, createAccount, prompt, serveConsole, statePathOf, type Role } from '@edusentry/console-server';
+import { auditCheckpointPath, ConsoleState, createAccount, prompt, serveConsole, statePathOf, type Role } from '@edusentry/console-server';
 import type { Command } from 'commander';
 import { leaf, parent } from '../command';
 import { organizationsOf } from '../config';
@@ -43,11 +43,13 @@ export function register(program: Command): void {
   const auditCmd = parent(cons, 'audit', 'the operation audit trail');
   leaf<{ json?: boolean }>(auditCmd, 'verify', 'check the hash chain of the audit trail; exit 1 naming the first broken record', async (ctx, _a, opts) => {
     const state = new ConsoleState(statePathOf(ctx.config.console, ctx.dataDir));
+    // Against the checkpoints the server writes, so a cut tail or a wipe is caught here too.
+    state.audit.anchorTo(ctx.config.console.audit.checkpointPath ?? auditCheckpointPath(state.path), 'off');
     try {
       const r = state.audit.verify();
       if (opts.json) process.stdout.write(JSON.stringify(r) + '\n');
       else if (r.ok) process.stdout.write(`audit trail OK: ${r.count} records verified (${state.path})\n`);
-      if (!r.ok) throw new EduError('EDU_ERR_AUDIT_BROKEN', `audit trail broken at record ${r.firstBroken!.seq} (${r.firstBroken!.reason}); ${r.count} records before it verify (${state.path})`);
+      if (!r.ok) throw new EduError('EDU_ERR_AUDIT_BROKEN', `audit trail broken at record ${r.firstBroken!.seq} (${r.firstBroken!.reason}${r.message ? `: ${r.message}` : ''}); ${r.count} records before it verify (${state.path})`);
     } finally {
       state.close();
     }

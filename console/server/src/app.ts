@@ -23,6 +23,7 @@ import { Sessions } from './auth/sessions';
 import { consoleConfig, type ConsoleConfig } from './config';
 import type { AppContext, RouteAccess } from './context';
 import { apiError, statusOf } from './errors';
+import { auditCheckpointPath } from './state/audit-anchor';
 import { attachLive } from './live';
 import { alertRoutes } from './routes/alerts';
 import { auditRoutes } from './routes/audit';
@@ -74,6 +75,8 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   const now = opts.now ?? Date.now;
   const log = opts.log ?? createLogger('console', 'info');
   const state = new ConsoleState(opts.statePath, now);
+  // The audit trail's tail, anchored outside the database (state/audit-anchor.ts).
+  state.audit.anchorTo(config.audit.checkpointPath ?? auditCheckpointPath(opts.statePath), config.audit.syslog, log);
   const ctx: AppContext = {
     store: opts.store,
     state,
@@ -223,8 +226,20 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
 
   const sweep = setInterval(() => ctx.sessions.sweep(), 30_000);
   sweep.unref();
+  const checkpoint = () => {
+    try {
+      state.audit.checkpoint();
+    } catch (err) {
+      log.error({ err }, 'audit checkpoint failed');
+    }
+  };
+  checkpoint();
+  const anchorTimer = setInterval(checkpoint, config.audit.checkpointSeconds * 1000);
+  anchorTimer.unref();
   app.addHook('onClose', async () => {
     clearInterval(sweep);
+    clearInterval(anchorTimer);
+    checkpoint();
     state.close();
   });
   if (opts.live !== false) attachLive(app, ctx);

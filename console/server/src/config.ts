@@ -1,4 +1,5 @@
 import { z } from '@edusentry/core';
+import { auditConfigSchema } from './state/audit-anchor';
 import { noticesConfigSchema, notifyConfigSchema } from './notify/config';
 
 /** The `console:` section of the YAML configuration. Defaults follow 等保 8.1.4.1 (lockout, idle timeout). */
@@ -59,6 +60,8 @@ export const consoleConfigSchema = z
     notices: noticesConfigSchema.default({}),
     /** Outbound notifications: channels and the rules routing events to them. */
     notify: notifyConfigSchema.default({}),
+    /** The audit trail's checkpoints: how often, the append-only file, the system log. */
+    audit: auditConfigSchema.default({}),
     /** A collector whose last heartbeat is older than this is shown as down. */
     collectorDownAfterSeconds: z.number().int().min(1).default(120),
     /** The built SPA (console/web/dist); served with history fallback when it exists. */

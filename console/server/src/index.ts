@@ -5,3 +5,4 @@ export { ROLES, ROLE_PERMISSIONS, can, canAny, type Role, type Permission, type 
 export { hashPassword, policyProblems } from './auth/password';
 export { ConsoleState, auditKeyPath, type VerifyResult, type AuditRecord, type User } from './state';
 export { createAccount, prompt, serveConsole, statePathOf, type RunningConsole } from './serve';
+export { auditCheckpointPath, type AuditConfig, type Checkpoint } from './state/audit-anchor';

@@ -49,7 +49,9 @@ export const auditRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
     },
   );
 
-  app.get('/api/audit/verify', { config: { permission: 'audit:read' }, schema: { tags: ['audit'] } }, async () =>
-    ctx.state.audit.verify(),
-  );
+  // The whole chain is verified for everyone; below the installation root the answer covers the caller's subtree.
+  app.get('/api/audit/verify', { config: { permission: 'audit:read' }, schema: { tags: ['audit'] } }, async (req) => {
+    const auth = authOf(req);
+    return ctx.state.audit.verify(auth.isRoot ? undefined : { orgId: auth.org.id, orgIds: auth.orgIds });
+  });
 };

@@ -8,6 +8,8 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Logger } from '@edusentry/core';
+import { AuditAnchor, type AuditConfig, type Checkpoint } from './audit-anchor';
 import type { Db } from './db';
 import { iso } from './db';
 
@@ -37,11 +39,37 @@ export interface AuditRecord {
   hash: string;
 }
 
+export type BrokenReason =
+  | 'modified'
+  | 'deleted'
+  | 'inserted'
+  /** Shorter than a checkpoint (audit-anchor.ts): the tail was cut, or every record wiped. */
+  | 'truncated'
+  /** The database's checkpoint counter is behind the checkpoint file's: an older copy was put back. */
+  | 'rolled_back'
+  /** The checkpoint file is behind the database's counter, or holds a line this console did not sign. */
+  | 'checkpoints_cut'
+  | 'checkpoints_forged';
+
 export interface VerifyResult {
   ok: boolean;
+  /** Records verified: all of them, or for a scoped caller those of their subtree. */
   count: number;
   verifiedAt: string;
-  firstBroken: null | { seq: number; reason: 'modified' | 'deleted' | 'inserted' };
+  /** `seq` is null where it would tell a scoped caller about records outside their subtree. */
+  firstBroken: null | { seq: number | null; reason: BrokenReason };
+  /** What is wrong, in a sentence (when not ok). */
+  message?: string;
+  /** 'installation', or the organisation whose subtree the result covers. */
+  scope: string;
+  /** The newest checkpoint (installation-wide callers only). */
+  checkpoint?: Pick<Checkpoint, 'counter' | 'seq' | 'at'> | null;
+}
+
+/** Whose records a verification reports on; absent: the whole installation. */
+export interface VerifyScope {
+  orgId: string;
+  orgIds: string[];
 }
 
 interface Row {
@@ -68,11 +96,23 @@ export function loadAuditKey(keyPath: string): Buffer {
 }
 
 export class AuditTrail {
+  private anchor: AuditAnchor | undefined;
+
   constructor(
     private readonly db: Db,
     private readonly key: Buffer,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Anchors the trail's tail in a checkpoint file and the system log (audit-anchor.ts). */
+  anchorTo(path: string, syslog: AuditConfig['syslog'], log?: Logger): void {
+    this.anchor = new AuditAnchor(this.db, this.key, path, syslog, log, this.now);
+  }
+
+  /** Checkpoints the head if it moved since the last checkpoint. */
+  checkpoint(): Checkpoint | null {
+    return this.anchor?.checkpoint(this.head()) ?? null;
+  }
 
   private digest(r: Omit<Row, 'hash'>): string {
     const canonical = JSON.stringify([
@@ -168,32 +208,63 @@ export class AuditTrail {
     return { total, items: rows.map(toRecord) };
   }
 
-  /** Walks the chain from the start; the first record that does not verify is the broken link. */
-  verify(): VerifyResult {
+  /**
+   * Walks the chain from the start (the first record that does not verify is the broken
+   * link), then compares its tail with the newest checkpoint. The whole chain is always
+   * walked; a scoped caller is told about their subtree's records only.
+   */
+  verify(scope?: VerifyScope): VerifyResult {
     const verifiedAt = new Date(this.now()).toISOString();
     const head = this.head();
+    const mine = (orgId: string | null) => !scope || (orgId !== null && scope.orgIds.includes(orgId));
     let prevHash = GENESIS;
     let expected = 1;
     let count = 0;
-    const broken = (seq: number, reason: 'modified' | 'deleted' | 'inserted'): VerifyResult => ({
-      ok: false,
-      count,
-      verifiedAt,
-      firstBroken: { seq, reason },
-    });
+    const result = (
+      broken: { seq: number; reason: BrokenReason; orgId?: string | null; message?: string } | null,
+    ): VerifyResult => {
+      const base = { count, verifiedAt, scope: scope?.orgId ?? 'installation' };
+      const checkpoint = scope ? {} : { checkpoint: this.lastCheckpoint() };
+      if (!broken) return { ok: true, ...base, firstBroken: null, ...checkpoint };
+      const shown = broken.orgId !== undefined && mine(broken.orgId);
+      const seq = !scope || shown ? broken.seq : null;
+      const message = !scope
+        ? (broken.message ?? `record ${broken.seq}: ${broken.reason}`)
+        : shown
+          ? `record ${broken.seq} of your organisation: ${broken.reason}`
+          : 'the audit trail failed verification outside your organisation; the installation audit administrator sees where';
+      return { ok: false, ...base, firstBroken: { seq, reason: broken.reason }, message, ...checkpoint };
+    };
     for (const row of this.db.prepare('SELECT * FROM audit ORDER BY seq').iterate() as IterableIterator<Row>) {
-      if (row.seq > head.seq) return broken(row.seq, 'inserted');
-      if (row.seq !== expected) return broken(expected, 'deleted');
+      if (row.seq > head.seq) return result({ seq: row.seq, reason: 'inserted', orgId: row.org_id });
+      if (row.seq !== expected) return result({ seq: expected, reason: 'deleted' });
       const { hash, ...rest } = row;
-      if (this.digest(rest) !== hash) return broken(row.seq, 'modified');
+      if (this.digest(rest) !== hash) return result({ seq: row.seq, reason: 'modified', orgId: row.org_id });
       // A record whose own hash verifies but does not link to its predecessor was put there by someone holding the key.
-      if (row.prev_hash !== prevHash) return broken(row.seq, 'inserted');
+      if (row.prev_hash !== prevHash) return result({ seq: row.seq, reason: 'inserted', orgId: row.org_id });
       prevHash = hash;
       expected++;
-      count++;
+      if (mine(row.org_id)) count++;
     }
-    if (expected - 1 !== head.seq || prevHash !== head.hash) return broken(expected, 'deleted');
-    return { ok: true, count, verifiedAt, firstBroken: null };
+    if (expected - 1 !== head.seq || prevHash !== head.hash) return result({ seq: expected, reason: 'deleted' });
+    const anchored = this.anchor?.check(head, (seq) => this.hashAt(seq));
+    if (anchored?.problem)
+      return result({
+        seq: anchored.problem.seq ?? head.seq,
+        reason: anchored.problem.reason,
+        message: anchored.problem.message,
+      });
+    return result(null);
+  }
+
+  private hashAt(seq: number): string | undefined {
+    return (this.db.prepare('SELECT hash FROM audit WHERE seq = ?').get(seq) as { hash: string } | undefined)?.hash;
+  }
+
+  private lastCheckpoint(): Pick<Checkpoint, 'counter' | 'seq' | 'at'> | null {
+    const all = this.anchor?.read().checkpoints ?? [];
+    const c = all[all.length - 1];
+    return c ? { counter: c.counter, seq: c.seq, at: c.at } : null;
   }
 }
 
