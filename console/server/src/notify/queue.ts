@@ -95,6 +95,12 @@ export class NotifyQueue {
     void p.finally(() => this.pending.delete(p));
   }
 
+  /** Waits for sends under way, then sends what is due (tests and shutdown use it). */
+  async flush(): Promise<void> {
+    await Promise.allSettled([...this.pending]);
+    await this.tick();
+  }
+
   /** Sends every due row once (rows already being sent are left alone); resolves when those sends end. */
   async tick(): Promise<void> {
     if (!this.db.open) return;
