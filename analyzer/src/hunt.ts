@@ -26,6 +26,11 @@ export interface HuntOptions {
   placeholders: Record<string, string[]>;
   onAlert: (a: AlertEvent) => void;
   pageSize?: number;
+  /**
+   * For a progress bar: on the embedded store, how far the scan is through the time range (ms
+   * done of ms in range, events scanned so far); on a cluster, the rules run so far of all.
+   */
+  onProgress?: (done: number, total: number, scanned: number) => void;
 }
 
 export interface HuntResult {
@@ -63,11 +68,14 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
       page.hits.forEach((h) => emit(h as Record<string, unknown>));
       result.scanned += page.hits.length;
       if (page.hits.length < size) break;
+      const last = Date.parse(String(page.hits[page.hits.length - 1]['@timestamp']));
+      if (Number.isFinite(last)) o.onProgress?.(last - o.fromMs, o.toMs - o.fromMs, result.scanned);
     }
     return result;
   }
   const hits = new Map<string, EcsEvent>();
-  for (const rule of o.set.rules) {
+  for (const [i, rule] of o.set.rules.entries()) {
+    o.onProgress?.(i, o.set.rules.length, hits.size);
     let query: Dsl;
     try {
       query = (convertRule(rule, 'dsl', { placeholders: o.placeholders }) as { query: Dsl }).query;

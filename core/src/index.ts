@@ -8,6 +8,7 @@ export * from './errors';
 export * from './logger';
 export { redactDeep, scrubUrls } from './redact';
 export * from './bus';
+export * from './progress';
 export * from './org';
 export * from './attribution';
 export { z } from 'zod';

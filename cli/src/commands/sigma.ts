@@ -5,7 +5,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { convertRule, ConversionError, Detector, hunt, openRuleSet, type RuleSet } from '@edusentry/analyzer';
-import { EduError, type AlertEvent, type EcsEvent } from '@edusentry/core';
+import { EduError, ProgressBar, type AlertEvent, type EcsEvent } from '@edusentry/core';
 import type { Command } from 'commander';
 import { leaf, parent } from '../command';
 import type { Context } from '../context';
@@ -143,6 +143,8 @@ export function register(program: Command): void {
       const toMs = opts.to ? parseTime(opts.to, '--to') : Date.now();
       const store = await ctx.store();
       const found: AlertEvent[] = [];
+      const progress = new ProgressBar();
+      const label = store.kind === 'embedded' ? 'hunt' : 'hunt (rules run)';
       const res = await hunt({
         store,
         storeConfig: ctx.config.store,
@@ -154,7 +156,10 @@ export function register(program: Command): void {
           found.push(a);
           process.stdout.write(JSON.stringify(a) + '\n');
         },
+        onProgress: (done, total, scanned) =>
+          progress.update(label, done, total, `${scanned} events  ${found.length} alerts`),
       });
+      progress.clear();
       if (opts.write && found.length) await store.write(found as unknown as EcsEvent[]);
       for (const u of res.unconverted) process.stderr.write(`not converted: ${u.rule}: ${u.reason}\n`);
       process.stderr.write(

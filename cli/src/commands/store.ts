@@ -1,5 +1,5 @@
 /** `edusentry store init|stats|query`: the event store by hand. */
-import { isDataset, type Dataset, type Filter, type SearchQuery } from '@edusentry/core';
+import { isDataset, ProgressBar, type Dataset, type Filter, type SearchQuery } from '@edusentry/core';
 import { EduError } from '@edusentry/core';
 import type { Command } from 'commander';
 import { leaf, parent } from '../command';
@@ -16,7 +16,12 @@ export function register(program: Command): void {
       const retentionDays = opts.retentionDays ? Number(opts.retentionDays) : ctx.config.store.retentionDays;
       if (!Number.isInteger(retentionDays) || retentionDays < 1)
         throw new EduError('EDU_ERR_USAGE', `--retention-days must be a positive integer, not "${opts.retentionDays}"`);
-      await s.init({ retentionDays });
+      const progress = new ProgressBar();
+      await s.init({
+        retentionDays,
+        onProgress: (done, total, step) => progress.update('store init', done, total, step),
+      });
+      progress.clear();
       process.stdout.write(`store initialised: ${s.kind} (retention ${retentionDays} days)\n`);
     },
   ).option('--retention-days <days>', 'keep events this many days (default from config: 180)');

@@ -1,27 +1,21 @@
 /** The progress line and final summary `collect pcap|live` print on stderr. */
+import { ProgressBar, type ProgressOut } from '@edusentry/core';
 
+/** core's progress bar with the packet counts as its detail. */
 export class ProgressLine {
-  private lastDraw = 0;
-  private drawn = false;
+  private readonly bar: ProgressBar;
 
-  constructor(private readonly out: NodeJS.WriteStream = process.stderr) {}
+  constructor(out: ProgressOut = process.stderr) {
+    this.bar = new ProgressBar(out);
+  }
 
   /** Redraws at most every 200 ms, and only on a terminal. */
   update(label: string, done: number, total: number, packets: number, events: number): void {
-    if (!this.out.isTTY) return;
-    const now = Date.now();
-    if (now - this.lastDraw < 200 && done < total) return;
-    this.lastDraw = now;
-    const width = 30;
-    const frac = total > 0 ? Math.min(1, done / total) : 0;
-    const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, ' ');
-    this.out.write(`\r${label} [${bar}] ${(frac * 100).toFixed(0).padStart(3)}%  ${packets} packets  ${events} events`);
-    this.drawn = true;
+    this.bar.update(label, done, total, `${packets} packets  ${events} events`);
   }
 
   clear(): void {
-    if (this.drawn && this.out.isTTY) this.out.write('\r\x1b[K');
-    this.drawn = false;
+    this.bar.clear();
   }
 }
 

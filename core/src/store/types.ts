@@ -94,6 +94,8 @@ export interface StoreStats {
 
 export interface InitOptions {
   retentionDays?: number;
+  /** Called after each step of a cluster's init (pipeline, policy, each template…), for a progress bar. */
+  onProgress?: (done: number, total: number, step: string) => void;
 }
 
 export interface EventStore {

@@ -240,20 +240,26 @@ export class ElasticStore implements EventStore {
     this.prepared = Promise.resolve();
     const engine = await this.engine();
     const days = opts.retentionDays ?? this.o.retentionDays;
+    // pipeline, lifecycle policy, one template per family, quarantine index, prune
+    const steps = 4 + FAMILIES.length;
+    let done = 0;
+    const step = (name: string) => opts.onProgress?.(++done, steps, name);
     await this.req('PUT', `/_ingest/pipeline/${this.pipeline}`, {
       description: 'EduSentry: event.ingested is the time the store received the event',
       processors: [{ set: { field: 'event.ingested', value: '{{_ingest.timestamp}}', override: false } }],
     });
+    step('ingest pipeline');
     if (engine.lifecycle === 'ism') await this.putIsmPolicy(days);
     if (engine.lifecycle === 'ilm') {
       await this.req('PUT', `/_ilm/policy/${this.policy}`, {
         policy: { phases: { hot: { actions: {} }, delete: { min_age: `${days}d`, actions: { delete: {} } } } },
       });
     }
+    step('retention policy');
     const mappings = eventMappings();
     await Promise.all(
-      FAMILIES.map((family) =>
-        this.req('PUT', `/_index_template/${this.alias(family)}`, {
+      FAMILIES.map(async (family) => {
+        await this.req('PUT', `/_index_template/${this.alias(family)}`, {
           index_patterns: [this.pattern(family)],
           priority: 200,
           _meta: { edusentry: { family, retention_days: days } },
@@ -267,8 +273,9 @@ export class ElasticStore implements EventStore {
             mappings,
             aliases: { [this.alias(family)]: {} },
           },
-        }),
-      ),
+        });
+        step(`template ${family}`);
+      }),
     );
     await this.req(
       'PUT',
@@ -276,8 +283,10 @@ export class ElasticStore implements EventStore {
       { settings: { number_of_shards: 1, number_of_replicas: this.o.replicas }, mappings: quarantineMappings() },
       { ignore: [400] },
     );
+    step('quarantine index');
     this.o.retentionDays = days;
     await this.prune();
+    step('retention prune');
   }
 
   private async putIsmPolicy(days: number): Promise<void> {
