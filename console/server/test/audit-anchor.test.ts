@@ -49,7 +49,7 @@ const checkpoints = () => join(h.dir, 'console-audit.checkpoints');
 
 describe('audit tail anchoring', () => {
   beforeEach(async () => {
-    h = await harness({ config: { rateLimit: RATE, audit: { syslog: 'off' } } });
+    h = await harness({ config: { rateLimit: RATE, audit: { checkpointSeconds: 60, syslog: 'off' } } });
   });
 
   it('detects a cut tail relative to the last checkpoint, and says so', async () => {
@@ -110,7 +110,9 @@ describe('audit tail anchoring', () => {
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0])).toMatchObject({ counter: 1, seq: head.seq, hash: head.hash });
     // Another console (its own key) pointed at this file: the lines are not its signatures.
-    const h2 = await harness({ config: { rateLimit: RATE, audit: { syslog: 'off', checkpointPath: checkpoints() } } });
+    const h2 = await harness({
+      config: { rateLimit: RATE, audit: { checkpointSeconds: 60, syslog: 'off', checkpointPath: checkpoints() } },
+    });
     try {
       expect(h2.app.ctx.state.audit.verify()).toMatchObject({
         ok: false,
@@ -130,7 +132,12 @@ describe('checkpoints in the system log', () => {
     await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
     const port = (sock.address() as AddressInfo).port;
     try {
-      h = await harness({ config: { rateLimit: RATE, audit: { syslog: { host: '127.0.0.1', port } } } });
+      h = await harness({
+        config: {
+          rateLimit: RATE,
+          audit: { checkpointSeconds: 60, syslog: { host: '127.0.0.1', port, protocol: 'udp' } },
+        },
+      });
       await activity();
       const c = h.app.ctx.state.audit.checkpoint()!;
       for (let i = 0; i < 100 && !got.length; i++) await new Promise((r) => setTimeout(r, 50));
@@ -147,7 +154,7 @@ describe('checkpoints in the system log', () => {
 
 describe('scoped verification', () => {
   beforeEach(async () => {
-    h = await harness({ config: { rateLimit: RATE, audit: { syslog: 'off' } } });
+    h = await harness({ config: { rateLimit: RATE, audit: { checkpointSeconds: 60, syslog: 'off' } } });
   });
 
   it("a school auditor gets their subtree's result, not the installation's counts", async () => {
