@@ -3,6 +3,7 @@ import { composeConfigSchema, z, type OrgNode } from '@edusentry/core';
 import { analyzerConfigSchema } from '@edusentry/analyzer/config';
 import { collectorConfigSchema } from '@edusentry/collector/config';
 import { consoleConfigSchema } from '@edusentry/console-server/config';
+import { sitesConfigSchema } from '@edusentry/sites/config';
 import { sampleProvince } from '@edusentry/sample';
 
 const orgNodeSchema = z
@@ -20,6 +21,8 @@ export const configSchema = composeConfigSchema({
   collector: collectorConfigSchema.default({}),
   analyzer: analyzerConfigSchema.default({}),
   console: consoleConfigSchema.default({}),
+  /** The key-site monitor (网站监测). */
+  sites: sitesConfigSchema.default({}),
   /** What `edusentry start` loads and keeps flowing on the demo province. */
   sample: z
     .object({

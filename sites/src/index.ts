@@ -11,3 +11,4 @@ export { CHECKS, type SiteCheck, type CheckContext, type CheckOutcome } from './
 export { analyzePage, type PageAnalysis, type PageLink, type HidingTechnique } from './html/page';
 export { findPersonalData, isValidIdNumber, idCheckDigit } from './pii';
 export { loadSiteRules, sitesRulesDir } from './rules';
+export { Scheduler, type SchedulerOptions, type SchedulerStats } from './scheduler';
