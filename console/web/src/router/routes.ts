@@ -59,6 +59,12 @@ export const layoutChildren: RouteRecordRaw[] = [
     meta: { title: 'route.orgs', permission: 'orgs:write', icon: 'orgs' },
   },
   {
+    path: 'rules',
+    name: 'rules',
+    component: () => import('@/views/rules/index.vue'),
+    meta: { title: 'route.rules', permission: 'rules:read', icon: 'rules' },
+  },
+  {
     path: 'system/audit',
     name: 'audit',
     component: () => import('@/views/system/audit/index.vue'),

@@ -6,6 +6,7 @@ import {
   HardwareChipOutline,
   PeopleOutline,
   ReceiptOutline,
+  ShieldHalfOutline,
   SearchOutline,
   SpeedometerOutline,
 } from '@vicons/ionicons5';
@@ -20,4 +21,5 @@ export const menuIcons: Record<string, Component> = {
   users: PeopleOutline,
   orgs: GitNetworkOutline,
   audit: ReceiptOutline,
+  rules: ShieldHalfOutline,
 };
