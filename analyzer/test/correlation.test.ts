@@ -194,6 +194,36 @@ correlation:
   });
 });
 
+describe('correlation alerts name the ends they are about', () => {
+  const yaml = corr(
+    'type: event_count\nrules: [failed_login]\ngroup-by: [host.name]\ntimespan: 1m\ncondition: { gte: 3 }',
+  );
+  const at = (sec: number, src: string, dst: string, port = 22) =>
+    event(sec, 'failure', { host: { name: 'web-1' }, source: { ip: src }, destination: { ip: dst, port } });
+
+  it('an SSH brute force grouped by host carries the guesser as source.ip and the attacked server as destination', () => {
+    const { alerts } = run(yaml, [
+      at(0, '203.0.113.9', '10.1.1.2'),
+      at(5, '203.0.113.9', '10.1.1.2'),
+      at(9, '203.0.113.9', '10.1.1.2'),
+    ]);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].source).toEqual({ ip: '203.0.113.9' });
+    expect(alerts[0].destination).toEqual({ ip: '10.1.1.2', port: 22 });
+    expect(alerts[0].host).toEqual({ name: 'web-1' }); // the group-by value, as the field it came from
+  });
+
+  it('an end the events do not share is left out, a shared address without a shared port keeps the address', () => {
+    const { alerts } = run(yaml, [
+      at(0, '203.0.113.9', '10.1.1.2', 22),
+      at(5, '198.51.100.4', '10.1.1.2', 2222),
+      at(9, '203.0.113.9', '10.1.1.2'),
+    ]);
+    expect(alerts[0].source).toBeUndefined();
+    expect(alerts[0].destination).toEqual({ ip: '10.1.1.2' });
+  });
+});
+
 describe('hot reload', () => {
   it('a reloaded rule set keeps the correlation windows of unchanged correlations', () => {
     const yaml = corr(

@@ -138,5 +138,21 @@ export function buildAlert(a: AlertInput): AlertEvent {
     const v = first[k] as Record<string, unknown> | undefined;
     if (v && a.events.length === 1) (alert as unknown as Record<string, unknown>)[k] = v;
   }
+  // A correlation names the ends all its events share (the guesser's source.ip, the attacked
+  // server), so triage, posture and attribution see them; the group-by values are set after this.
+  if (a.events.length > 1)
+    for (const k of ['source', 'destination'] as const) {
+      const shared = sharedEnd(a.events, k);
+      if (shared) alert[k] = shared;
+    }
   return alert;
+}
+
+/** The address (and port, when it is one too) that every event has at `end`, if there is one. */
+function sharedEnd(events: Record<string, unknown>[], end: 'source' | 'destination'): AlertEvent['source'] {
+  const ends = events.map((e) => e[end] as { ip?: unknown; port?: unknown } | undefined);
+  const ip = ends[0]?.ip;
+  if (typeof ip !== 'string' || !ends.every((x) => x?.ip === ip)) return undefined;
+  const port = ends[0]?.port;
+  return typeof port === 'number' && ends.every((x) => x?.port === port) ? { ip, port } : { ip };
 }
