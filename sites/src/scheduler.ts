@@ -88,6 +88,11 @@ export class Scheduler {
     this.stats.sites = this.entries.size;
   }
 
+  /** Looks for due sites now (after a registry change, say) instead of at the next tick. */
+  wake(): void {
+    this.pump();
+  }
+
   /** Starts what is due and allowed, then sleeps until the next due time (at most 1 s). */
   private pump(): void {
     if (this.stopping) return;
