@@ -25,6 +25,12 @@ export const analyzerConfigSchema = z
      * exceptions, uploaded rules); empty = rule-policy/ in the data directory.
      */
     policyDir: z.string().default(''),
+    /**
+     * The schools' address ranges (as collector.packet.campusNetworks). An alert's campus end is
+     * its asset (edu.alert.asset: the source of outbound traffic, the destination of inbound and
+     * internal), the other end its remote party (edu.alert.remote).
+     */
+    campusNetworks: z.array(z.string()).default(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7']),
     correlation: z
       .object({
         /** Events this far behind the newest one still enter correlation windows. */

@@ -26,6 +26,7 @@ import { AlertAggregator } from './aggregator';
 import { readState, writeState } from './cursor-file';
 import { PolicyFilter } from './policy-filter';
 import { PolicySource, policyDirOf, uploadedPaths, writeCatalogue, type RulePolicyDoc } from './rule-policy';
+import { AlertSides } from './alert-sides';
 import { UserAttribution } from './user-attribution';
 
 export interface AnalyzerServiceOptions {
@@ -65,6 +66,8 @@ export class AnalyzerService {
   private cursor: TailCursor | null;
   private stateFile: string;
   private aggregator: AlertAggregator;
+  /** The campus end of each alert (edu.alert.asset) and the other (edu.alert.remote). */
+  private sides: AlertSides;
   /** Account bindings from RADIUS/portal events, for alerts without user.name (off when disabled). */
   readonly users?: UserAttribution;
   private stopping = false;
@@ -110,6 +113,7 @@ export class AnalyzerService {
     this.cursor = saved.cursor;
     if (saved.correlation) this.detector.correlations.restore(saved.correlation);
     this.aggregator = new AlertAggregator(opts.config.dedup);
+    this.sides = new AlertSides(opts.config.campusNetworks);
     if (opts.config.attribution.enabled)
       this.users = new UserAttribution(
         opts.config.attribution,
@@ -182,6 +186,7 @@ export class AnalyzerService {
         log.warn({ id: ev.event?.id, err: (e as Error).message }, 'event could not be evaluated; skipped');
       }
     }
+    for (const a of alerts) this.sides.mark(a);
     if (this.users) for (const a of alerts) this.users.attribute(a);
     const { created, grown } = this.aggregator.add(alerts);
     if (created.length) {

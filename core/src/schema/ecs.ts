@@ -165,6 +165,10 @@ export interface AlertEvent extends BaseEvent {
       events: string[];
       count?: number;
       group?: Record<string, string>;
+      /** The campus end of the alert (source of outbound traffic, destination of inbound and internal). */
+      asset?: string;
+      /** The other end: the party outside, or the campus peer of an internal alert. */
+      remote?: string;
       first_seen?: string;
       last_seen?: string;
     };

@@ -134,6 +134,8 @@ export const ECS_FIELDS: Record<string, FieldType> = {
   'edu.alert.assignee': kw,
   'edu.alert.events': kw,
   'edu.alert.count': 'long',
+  'edu.alert.asset': 'ip',
+  'edu.alert.remote': 'ip',
   'edu.alert.first_seen': 'date',
   'edu.alert.last_seen': 'date',
   'edu.site.id': kw,
