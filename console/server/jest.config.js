@@ -9,7 +9,17 @@ const base = {
 // OpenSearch node (test/helpers.ts picks the store from EDU_CONSOLE_TEST_STORE). Without
 // EDUSENTRY_TEST_OPENSEARCH_URL the OpenSearch run is skipped (test/opensearch-variant.test.ts says so),
 // and under CI that is a failure.
-const STORE_SUITES = ['alerts', 'assignees', 'posture', 'search', 'matrix', 'live', 'notices'];
+const STORE_SUITES = [
+  'alerts',
+  'assignees',
+  'posture',
+  'search',
+  'matrix',
+  'live',
+  'rules',
+  'rules-process',
+  'notices',
+];
 const projects = [{ ...base, displayName: 'embedded' }];
 if (process.env.EDUSENTRY_TEST_OPENSEARCH_URL) {
   projects.push({
