@@ -2,4 +2,5 @@ export * from './config';
 export * from './sink';
 export * from './packet';
 export * from './logs';
+export * from './flow-export';
 export * from './shipper';

@@ -11,4 +11,5 @@ export * from './bus';
 export * from './progress';
 export * from './org';
 export * from './attribution';
+export * from './cidr';
 export { z } from 'zod';

@@ -1,4 +1,3 @@
-export * from './flow';
 export { logsConfigSchema, type LogsConfig } from './config';
 export { parseSyslog, FACILITIES, SEVERITIES, type SyslogMessage, type ParseOptions } from './syslog/parse';
 export { lineToEvent, senderObserver, type LogEventOptions } from './syslog/to-event';

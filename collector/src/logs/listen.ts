@@ -6,7 +6,7 @@
 import { Attribution, EduError, type EcsEvent, type Logger } from '@edusentry/core';
 import { openSink, type EventSink, type SinkOptions } from '../sink';
 import type { LogsConfig } from './config';
-import { FlowDecoder } from './flow';
+import { FlowDecoder } from '../flow-export';
 import { RECEIVERS, portOf, type ReceiverKind, type Receiver } from './receivers';
 import { lineToEvent, senderObserver, type LogEventOptions } from './syslog/to-event';
 

@@ -1,15 +1,6 @@
 export * from './config';
-export {
-  DecodedPacket,
-  decodeFrame,
-  formatIp,
-  tcpFlagNames,
-  transportName,
-  LINKTYPE,
-  IPPROTO,
-  TCP,
-  type DecodeError,
-} from './decode';
+export { tcpFlagNames, transportName, TCP_FLAG_NAMES } from '../protocol-names';
+export { DecodedPacket, decodeFrame, formatIp, LINKTYPE, IPPROTO, TCP, type DecodeError } from './decode';
 export {
   CaptureReader,
   readCaptureFile,
@@ -19,8 +10,8 @@ export {
 } from './capture-reader';
 export { communityId, communityIdBytes, wordsToBytes } from './community-id';
 export { FlowTable, type EndReason, type FlowTableOptions } from './flow-table';
-export { FragmentReassembler } from './reassembly';
-export { CampusMatcher, type FlowDirection } from './direction';
+export { FragmentReassembler } from './ip-defrag';
+export { CampusMatcher, type FlowDirection } from './campus-matcher';
 export { PacketPipeline, type PipelineOptions } from './pipeline';
 export * from './app';
 export { ProgressLine, formatSummary } from './progress';

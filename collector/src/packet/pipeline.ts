@@ -8,7 +8,8 @@ import { eventId, type EcsEvent } from '@edusentry/core';
 import { APP_PARSERS, type AppEmitter, type AppParser, type AppSession, type Direction } from './app';
 import { communityIdBytes, wordsToBytes } from './community-id';
 import type { PacketConfig } from './config';
-import { DecodedPacket, decodeFrame, formatIp, IPPROTO, LINKTYPE, TCP, tcpFlagNames, transportName } from './decode';
+import { DecodedPacket, decodeFrame, formatIp, IPPROTO, LINKTYPE, TCP } from './decode';
+import { tcpFlagNames, transportName } from '../protocol-names';
 
 // Module-local copies of the shared constants: imported bindings cost a getter call per access on the hot path.
 const P_TCP = IPPROTO.TCP;
@@ -18,11 +19,11 @@ const P_ICMP = IPPROTO.ICMP;
 const F_SYN = TCP.SYN;
 const F_ACK = TCP.ACK;
 const LINK_RAW = LINKTYPE.RAW;
-import { CampusMatcher } from './direction';
-import { EventText } from './event-text';
+import { CampusMatcher } from './campus-matcher';
+import { NdjsonWriter } from './ndjson-writer';
 import { FlowTable, type EndReason } from './flow-table';
-import { isoTime } from './iso-time';
-import { FragmentReassembler } from './reassembly';
+import { isoFromMs as isoTime } from '../time';
+import { FragmentReassembler } from './ip-defrag';
 
 export interface PipelineOptions {
   config: PacketConfig;
@@ -58,6 +59,11 @@ interface FlowApp {
 }
 
 const MAX_OOO_SEGMENTS = 64;
+
+/** The id key of an application event: the flow's community id and first packet time, the parser, its n-th event. */
+function appEventKey(cid: string, first: number, kind: string, n: number): string {
+  return `${cid}|${first}|${kind}|${n}`;
+}
 const MAX_APP_TRIES = 4;
 
 export class PacketPipeline {
@@ -88,7 +94,7 @@ export class PacketPipeline {
   private readonly org: { id: string; name?: string };
   private readonly observer: Record<string, unknown>;
   /** Set in text mode: where events are written as NDJSON. */
-  private readonly out: EventText | undefined;
+  private readonly out: NdjsonWriter | undefined;
 
   constructor(private readonly opts: PipelineOptions) {
     const f = opts.config.flow;
@@ -107,7 +113,7 @@ export class PacketPipeline {
     this.org = { ...opts.organization };
     this.observer = { ...opts.observer, type: 'sensor', product: 'EduSentry collector' };
     if (opts.interfaceName) this.observer.ingress = { interface: { name: opts.interfaceName } };
-    if (opts.text) this.out = new EventText(this.org, this.observer);
+    if (opts.text) this.out = new NdjsonWriter(this.org, this.observer);
   }
 
   /** The PacketHandler for CaptureReader and live capture. */
@@ -344,7 +350,7 @@ export class PacketPipeline {
     const dataset = app.parser.dataset;
     const n = app.seq++;
     const kind = app.parser.name;
-    const id = eventId(this.opts.source, `${app.cid}|${app.first}|${kind}|${n}`);
+    const id = eventId(this.opts.source, appEventKey(app.cid, app.first, kind, n));
     const action = kind === 'dns' ? `dns_${(fields.dns as { type?: string })?.type ?? 'message'}` : `${kind}_session`;
     if (this.out && this.appText(slot, app.cid, kind, dataset, id, action, fields, ts, dir)) {
       this.counters.app_events++;
@@ -391,9 +397,9 @@ export class PacketPipeline {
     const v = f.ipVersion[slot];
     const proto = f.proto[slot];
     const ports = proto === P_TCP || proto === P_UDP || proto === 132;
-    const a = EventText.endpoint(formatIp(v, f.addrA, k), f.portA[slot], ports);
-    const b = EventText.endpoint(formatIp(v, f.addrB, k), f.portB[slot], ports);
-    const net = EventText.network(
+    const a = NdjsonWriter.endpoint(formatIp(v, f.addrA, k), f.portA[slot], ports);
+    const b = NdjsonWriter.endpoint(formatIp(v, f.addrB, k), f.portB[slot], ports);
+    const net = NdjsonWriter.network(
       proto,
       v === 4,
       cid,
@@ -452,10 +458,7 @@ export class PacketPipeline {
     const event: EcsEvent = {
       '@timestamp': start,
       event: {
-        id: eventId(
-          this.opts.source,
-          `${cid}|${first}|${a.ip}|${a.port ?? ''}|${b.ip}|${b.port ?? ''}|${f.proto[slot]}|${f.vlanOuter[slot]}.${f.vlanInner[slot]}`,
-        ),
+        id: this.flowEventId(slot, cid, a.ip as string, b.ip as string),
         kind: 'event',
         dataset: 'network.flow',
         module: 'edusentry',
@@ -477,6 +480,21 @@ export class PacketPipeline {
     this.events.push(event);
   }
 
+  /**
+   * The id of a flow's network.flow event, the same in both output paths: its community id,
+   * first packet time, both ends (ports only for port protocols), protocol and VLANs. Stable
+   * across versions, so a capture read again stores each flow once.
+   */
+  private flowEventId(slot: number, cid: string, ipA: string, ipB: string): string {
+    const f = this.flows;
+    const proto = f.proto[slot];
+    const ports = proto === P_TCP || proto === P_UDP || proto === 132;
+    return eventId(
+      this.opts.source,
+      `${cid}|${f.first[slot]}|${ipA}|${ports ? f.portA[slot] : ''}|${ipB}|${ports ? f.portB[slot] : ''}|${proto}|${f.vlanOuter[slot]}.${f.vlanInner[slot]}`,
+    );
+  }
+
   /** The network.flow event as NDJSON text, straight from the flow table's columns. */
   private flowText(slot: number, reason: EndReason, cid: string, protocol: string | undefined): void {
     const f = this.flows;
@@ -495,11 +513,8 @@ export class PacketPipeline {
     const first = f.first[slot];
     const last = f.last[slot];
     const start = isoTime(first);
-    const id = eventId(
-      this.opts.source,
-      `${cid}|${first}|${ipA}|${ports ? pA : ''}|${ipB}|${ports ? pB : ''}|${proto}|${f.vlanOuter[slot]}.${f.vlanInner[slot]}`,
-    );
-    const net = EventText.network(
+    const id = this.flowEventId(slot, cid, ipA, ipB);
+    const net = NdjsonWriter.network(
       proto,
       v === 4,
       cid,
@@ -509,7 +524,7 @@ export class PacketPipeline {
       f.vlanOuter[slot],
       f.vlanInner[slot],
     );
-    const edu = EventText.flowFields(
+    const edu = NdjsonWriter.flowFields(
       reason,
       proto === P_TCP,
       f.flagsFwd[slot],
@@ -523,8 +538,8 @@ export class PacketPipeline {
       id,
       isoTime(last),
       Math.round((last - first) * 1e6),
-      `${EventText.endpoint(ipA, pA, ports)},"packets":${pf},"bytes":${bf}`,
-      `${EventText.endpoint(ipB, pB, ports)},"packets":${pr},"bytes":${br}`,
+      `${NdjsonWriter.endpoint(ipA, pA, ports)},"packets":${pf},"bytes":${bf}`,
+      `${NdjsonWriter.endpoint(ipB, pB, ports)},"packets":${pr},"bytes":${br}`,
       net,
       bf + br,
       pf + pr,

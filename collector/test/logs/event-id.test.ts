@@ -1,21 +1,41 @@
-/** The hot paths' event ids equal core's, so replays across versions still de-duplicate. */
+/**
+ * Flow and syslog event ids are core's eventId(source, content) and stay the same across
+ * versions (pinned here: the ids this version's predecessor gave), so replays still de-duplicate.
+ */
 import { eventId } from '@edusentry/core';
-import { stringEventId } from '../../src/logs/event-id';
+import { flowToEcs, type FlowRecord } from '../../src/flow-export';
+import { lineToEvent } from '../../src/logs';
 
-describe('stringEventId', () => {
-  it('gives the same id as core eventId for string content', () => {
-    const cases: [string, string][] = [
-      ['netflow9:192.0.2.1:1', '1772352000:5:20:256:0'],
-      ['ipfix:2001:db8::1:0', '1772352000:7:16:256:48'],
-      ['syslog:10.0.0.1', '<165>1 2026-03-01T08:00:00Z gw portal - - - 用户 s1 登录 é\u{1F600}'],
-      ['syslog:10.0.0.1', ''],
-      ['', 'lone surrogate \ud800 text'],
-    ];
-    for (const [source, content] of cases) expect(stringEventId(source, content)).toBe(eventId(source, content));
+describe('event ids of the flow and syslog paths', () => {
+  it('syslog: a hash of the sender and the raw line', () => {
+    const raw = '<165>1 2026-03-01T08:00:00Z gw portal - - - 用户 s1 登录';
+    const id = lineToEvent(raw, '10.0.0.1', 0).event.id;
+    expect(id).toBe(eventId('syslog:10.0.0.1', raw));
+    expect(id).toBe('RTBM16SpMXLqvfaW_XYhmyUsPJI');
+    expect(lineToEvent(raw + ' ', '10.0.0.1', 0).event.id).not.toBe(id);
+    expect(lineToEvent(raw, '10.0.0.2', 0).event.id).not.toBe(id);
   });
 
-  it('differs when source or content differ', () => {
-    expect(stringEventId('a', 'b')).not.toBe(stringEventId('a', 'c'));
-    expect(stringEventId('a', 'b')).not.toBe(stringEventId('b', 'b'));
+  it('flows: a hash of the exporter, domain and record key', () => {
+    const record = {
+      protocol: 'netflow9',
+      exporter: '192.0.2.1',
+      domain: 1,
+      exportMs: 1772352000000,
+      options: false,
+      samplingRate: 1,
+      key: '1772352000:5:20:256:0',
+      fields: {
+        ipv4_src_addr: '10.0.0.1',
+        ipv4_dst_addr: '10.0.0.2',
+        protocol: 6,
+        l4_src_port: 1,
+        l4_dst_port: 2,
+        first_switched: 1772352000000,
+        last_switched: 1772352000000,
+      },
+    } as FlowRecord;
+    expect(flowToEcs(record)!.event.id).toBe('M56BPIGuCHQdG8ISIooMEPQ6CBX');
+    expect(flowToEcs({ ...record, key: '1772352000:5:20:256:1' })!.event.id).not.toBe('M56BPIGuCHQdG8ISIooMEPQ6CBX');
   });
 });

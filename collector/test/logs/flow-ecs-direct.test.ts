@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FlowDecoder, flowsToEcs, type FlowRecord } from '../../src/logs/flow';
+import { FlowDecoder, flowsToEcs, type FlowRecord } from '../../src/flow-export';
 
 const DIR = join(__dirname, '../../../../shared/testdata/netflow/logstash-codec-netflow/spec/codecs');
 const cases: { name: string; files: string[] }[] = JSON.parse(

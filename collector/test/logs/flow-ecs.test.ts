@@ -1,7 +1,7 @@
 /** Flow records to ECS: tuple, counts scaled by sampling, observer = exporter, community id, deterministic ids. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FlowDecoder, flowsToEcs } from '../../src/logs/flow';
+import { FlowDecoder, flowsToEcs } from '../../src/flow-export';
 import { communityId } from '../../src/packet';
 
 const DIR = join(__dirname, '../../../../shared/testdata/netflow/logstash-codec-netflow/spec/codecs');

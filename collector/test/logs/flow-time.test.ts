@@ -1,5 +1,5 @@
 /** The flow path's ISO formatter and parser agree with Date on every input shape they meet. */
-import { isoFromMs, msFromIso } from '../../src/logs/time';
+import { isoFromMs, msFromIso } from '../../src/time';
 
 /** Deterministic pseudo-random times (xorshift), so a failure reproduces. */
 function times(n: number): number[] {

@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FlowDecoder, type FlowRecord } from '../../src/logs/flow';
+import { FlowDecoder, type FlowRecord } from '../../src/flow-export';
 
 const DIR = join(__dirname, '../../../../shared/testdata/netflow/logstash-codec-netflow/spec/codecs');
 interface Case {

@@ -11,7 +11,7 @@ import { missingCommands, requires } from '@edusentry/core/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DecodedPacket, decodeFrame, readCaptureFile } from '../../src/packet';
-import { FlowDecoder, type FlowRecord } from '../../src/logs/flow';
+import { FlowDecoder, type FlowRecord } from '../../src/flow-export';
 
 const DIR = join(__dirname, '../../../../shared/testdata/pcap/tcpdump');
 

@@ -8,7 +8,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FlowDecoder, FlowUdpReceiver, SyslogUdpReceiver, type Receiver } from '../../src/logs';
+import { FlowDecoder } from '../../src/flow-export';
+import { FlowUdpReceiver, SyslogUdpReceiver, type Receiver } from '../../src/logs';
 import { waitFor } from './peer-helpers';
 
 const NETFLOW5 = join(__dirname, '../../../../shared/testdata/netflow/logstash-codec-netflow/spec/codecs/netflow5.dat');

@@ -1,4 +1,4 @@
-import { isoTime } from '../../src/packet/iso-time';
+import { isoFromMs as isoTime } from '../../src/time';
 
 describe('isoTime', () => {
   it('equals Date#toISOString for packet times, fractional milliseconds and edges', () => {

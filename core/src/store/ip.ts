@@ -1,5 +1,6 @@
 /** IP address helpers shared by the stores, the collector and the analyzer. */
 import { isIPv4, isIPv6 } from 'node:net';
+import { parseCidr } from '../cidr';
 
 /** 16 bytes of an IPv4 or IPv6 address (IPv4 as ::ffff:a.b.c.d), or undefined. */
 export function ipBytes(ip: string): Uint8Array | undefined {
@@ -15,7 +16,11 @@ export function ipBytes(ip: string): Uint8Array | undefined {
   const v4 = addr.match(/(\d+\.\d+\.\d+\.\d+)$/);
   if (v4) {
     const parts = v4[1].split('.').map(Number);
-    addr = addr.slice(0, -v4[1].length) + ((parts[0] << 8) | parts[1]).toString(16) + ':' + ((parts[2] << 8) | parts[3]).toString(16);
+    addr =
+      addr.slice(0, -v4[1].length) +
+      ((parts[0] << 8) | parts[1]).toString(16) +
+      ':' +
+      ((parts[2] << 8) | parts[3]).toString(16);
   }
   const [head, tail] = addr.split('::');
   const h = head ? head.split(':') : [];
@@ -37,20 +42,15 @@ export function ipKey(ip: string): string | undefined {
 
 /** Lowest and highest key of a CIDR block ("10.0.0.0/8", "2001:db8::/32"). */
 export function cidrRange(cidr: string): [string, string] {
-  const [addr, lenStr] = cidr.split('/');
-  const b = ipBytes(addr);
-  if (!b) throw new Error(`invalid CIDR "${cidr}"`);
-  let len = lenStr === undefined ? 128 : Number(lenStr);
-  if (isIPv4(addr)) len += 96;
-  if (!Number.isInteger(len) || len < 0 || len > 128) throw new Error(`invalid CIDR prefix length in "${cidr}"`);
-  const lo = new Uint8Array(b);
-  const hi = new Uint8Array(b);
-  for (let bit = len; bit < 128; bit++) {
-    const i = bit >> 3;
-    const m = 0x80 >> (bit & 7);
-    lo[i] &= ~m;
-    hi[i] |= m;
+  const { v4, bytes, prefix } = parseCidr(cidr);
+  const lo = new Uint8Array(16);
+  if (v4) {
+    lo[10] = 0xff;
+    lo[11] = 0xff;
   }
+  lo.set(bytes, v4 ? 12 : 0);
+  const hi = new Uint8Array(lo);
+  for (let bit = prefix + (v4 ? 96 : 0); bit < 128; bit++) hi[bit >> 3] |= 0x80 >> (bit & 7);
   return [Buffer.from(lo).toString('hex'), Buffer.from(hi).toString('hex')];
 }
 

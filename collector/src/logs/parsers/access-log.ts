@@ -4,7 +4,7 @@
  * Sets url.*, http.*, user_agent.original and source.ip so the web-attack Sigma
  * rules can match.
  */
-import { isoFromMs } from '../time';
+import { isoFromMs } from '../../time';
 import type { DeviceParser, ParsedLog } from './types';
 import { compact, ip, int } from './util';
 

@@ -1,7 +1,7 @@
 /** NetFlow v5/v9, IPFIX or sFlow over UDP: datagrams → decoder → ECS flow events. */
 import type { RemoteInfo } from 'node:dgram';
 import type { EcsEvent } from '@edusentry/core';
-import { FlowDecoder, type FlowEcsOptions } from '../flow';
+import { FlowDecoder, type FlowEcsOptions } from '../../flow-export';
 import { UdpReceiver, type UdpReceiverOptions } from './udp-receiver';
 
 export interface FlowUdpOptions extends FlowEcsOptions, UdpReceiverOptions {

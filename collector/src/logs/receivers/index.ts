@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { EduError, type EcsEvent, type Observer, type Organization } from '@edusentry/core';
 import type { LogsConfig } from '../config';
-import type { FlowDecoder } from '../flow';
+import type { FlowDecoder } from '../../flow-export';
 import { FlowUdpReceiver } from './flow-udp';
 import { SyslogTcpReceiver } from './syslog-tcp';
 import { SyslogUdpReceiver } from './syslog-udp';

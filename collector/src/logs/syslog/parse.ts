@@ -5,7 +5,7 @@
  * from the receive time and the zone from the source's configured offset.
  */
 import { isSpace } from '../parsers/util';
-import { isoFromMs, msFromIso } from '../time';
+import { isoFromMs, msFromIso } from '../../time';
 
 export interface SyslogMessage {
   priority?: number;

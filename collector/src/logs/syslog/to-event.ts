@@ -6,14 +6,14 @@
  */
 import {
   bindingOf,
+  eventId,
   type Attribution,
   type EcsEvent,
   type LogEvent,
   type Observer,
   type Organization,
 } from '@edusentry/core';
-import { stringEventId } from '../event-id';
-import { isoFromMs, msFromIso } from '../time';
+import { isoFromMs, msFromIso } from '../../time';
 import { parseDeviceLine, type ParserSelection } from '../parsers';
 import { FACILITIES, parseSyslog, SEVERITIES, type ParseOptions } from './parse';
 
@@ -36,7 +36,7 @@ export function lineToEvent(raw: string, source: string, receivedMs: number, o: 
     : parseSyslog(raw, { now: receivedMs, tzOffsetMinutes: tz });
   const m = s as ReturnType<typeof parseSyslog>;
   const event: LogEvent['event'] = {
-    id: stringEventId(`syslog:${source}`, raw),
+    id: eventId(`syslog:${source}`, raw),
     kind: 'event',
     dataset: 'syslog',
     module: 'syslog',

@@ -3,9 +3,9 @@
  * names, the IPFIX names and the sFlow ones; observer.* is the exporter. Byte and
  * packet counts are scaled by the sampling rate (kept in edu.flow.sampling_rate).
  */
-import { type EcsEvent, type FlowEvent, type Observer, type Organization } from '@edusentry/core';
-import { communityId, communityIdBytes } from '../../packet';
-import { stringEventId } from '../event-id';
+import { eventId, type EcsEvent, type FlowEvent, type Observer, type Organization } from '@edusentry/core';
+import { communityId, communityIdBytes } from '../packet';
+import { tcpFlagNames, transportName } from '../protocol-names';
 import { isoFromMs, msFromIso } from '../time';
 import type { FlowRecord } from './types';
 
@@ -14,20 +14,6 @@ export interface FlowEcsOptions {
   /** Merged into observer.* (e.g. the collector's name); ip/type come from the exporter. */
   observer?: Observer;
 }
-
-const TRANSPORT: Record<number, string> = {
-  1: 'icmp',
-  2: 'igmp',
-  6: 'tcp',
-  17: 'udp',
-  47: 'gre',
-  50: 'esp',
-  58: 'ipv6-icmp',
-  132: 'sctp',
-};
-const FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR'];
-/** Flag names for each value of the flags byte, computed once (copied per event). */
-const FLAGS_BY_BYTE = Array.from({ length: 256 }, (_, b) => FLAG_NAMES.filter((_n, i) => b & (1 << i)));
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
@@ -223,7 +209,7 @@ export function buildFlowEvent(v: FlowValues, opts: FlowEcsOptions): FlowEvent {
   const end = toIso(v.end);
   const flags = num(v.flags);
   const ts = end ?? isoFromMs(v.exportMs);
-  const id = stringEventId(v.idSource, v.key);
+  const id = eventId(v.idSource, v.key);
   const module = v.protocol === 'sflow' ? 'sflow' : 'netflow';
   const event: FlowEvent['event'] =
     start && end
@@ -253,7 +239,7 @@ export function buildFlowEvent(v: FlowValues, opts: FlowEcsOptions): FlowEvent {
     const iana = protoText(proto);
     network = {
       iana_number: iana,
-      transport: TRANSPORT[proto] ?? iana,
+      transport: transportName(proto),
       bytes,
       packets,
       type,
@@ -263,7 +249,7 @@ export function buildFlowEvent(v: FlowValues, opts: FlowEcsOptions): FlowEvent {
     network = {};
     if (proto !== undefined) {
       network.iana_number = protoText(proto);
-      network.transport = TRANSPORT[proto] ?? protoText(proto);
+      network.transport = transportName(proto);
     }
     if (bytes !== undefined) network.bytes = bytes;
     if (packets !== undefined) network.packets = packets;
@@ -290,11 +276,7 @@ export function buildFlowEvent(v: FlowValues, opts: FlowEcsOptions): FlowEvent {
     if (dstPort !== undefined) destination.port = dstPort;
   }
   const flow: NonNullable<NonNullable<FlowEvent['edu']>['flow']> = {};
-  if (flags !== undefined && proto === 6)
-    flow.tcp_flags =
-      flags >= 0 && flags < 256 && Number.isInteger(flags)
-        ? FLAGS_BY_BYTE[flags].slice()
-        : FLAG_NAMES.filter((_, i) => flags & (1 << i));
+  if (flags !== undefined && proto === 6) flow.tcp_flags = tcpFlagNames(flags);
   if (rate > 1) flow.sampling_rate = rate;
   const observer = observerFor(opts.observer, v.exporter, v.protocol);
   const ev: FlowEvent = opts.organization

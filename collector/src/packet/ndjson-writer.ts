@@ -8,7 +8,7 @@
  * line strings also keeps those strings one-byte (names are often Chinese), which
  * V8 builds and encodes faster.
  */
-import { tcpFlagNames, transportName } from './decode';
+import { tcpFlagNames, transportName } from '../protocol-names';
 
 const FLAG_JSON = Array.from({ length: 256 }, (_, i) => JSON.stringify(tcpFlagNames(i)));
 const TRANSPORT_JSON = Array.from({ length: 256 }, (_, i) => JSON.stringify(transportName(i)));
@@ -18,7 +18,7 @@ const ENVELOPE = new Set(['@timestamp', 'event', 'organization', 'observer', 'so
 /** Lines are encoded into one buffer as they are made: cheaper than concatenating and encoding at the end. */
 const INITIAL = 1 << 20;
 
-export class EventText {
+export class NdjsonWriter {
   private buf = Buffer.allocUnsafe(INITIAL);
   private pos = 0;
   private lines = 0;

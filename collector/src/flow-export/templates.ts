@@ -6,7 +6,7 @@
  */
 import type { EcsEvent } from '@edusentry/core';
 import { isoFromMs } from '../time';
-import { fieldDef, type FieldDef } from './fields';
+import { fieldDef, type FieldDef } from './information-elements';
 import { buildFlowEvent, FLOW_INPUTS, flowToEcs, FlowValues, type FlowEcsOptions } from './to-ecs';
 import type { FlowCounters, FlowRecord } from './types';
 import { ip4, readUint, readValue } from './values';

@@ -1,5 +1,5 @@
 /** Reading typed values out of flow records. */
-import type { FieldType } from './fields';
+import type { FieldType } from './information-elements';
 import { isoFromMs } from '../time';
 
 export function readUint(buf: Buffer, off: number, len: number): number {

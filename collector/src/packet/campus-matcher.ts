@@ -3,8 +3,7 @@
  * outbound (campus → outside), internal (both on campus), external (neither).
  * Matches on address words, so it costs a few integer compares per flow.
  */
-import { isIPv4 } from 'node:net';
-import { ipBytes } from '@edusentry/core';
+import { parseCidr, type Cidr } from '@edusentry/core';
 
 interface Range {
   v4: boolean;
@@ -19,13 +18,13 @@ export class CampusMatcher {
 
   constructor(cidrs: string[]) {
     this.ranges = cidrs.map((c) => {
-      const [addr, lenStr] = c.split('/');
-      const b = ipBytes(addr);
-      const v4 = isIPv4(addr);
-      const bits = lenStr === undefined ? (v4 ? 32 : 128) : Number(lenStr);
-      if (!b || !Number.isInteger(bits) || bits < 0 || bits > (v4 ? 32 : 128))
+      let cidr: Cidr;
+      try {
+        cidr = parseCidr(c);
+      } catch {
         throw new Error(`invalid campus network "${c}"`);
-      const bytes = v4 ? b.subarray(12) : b;
+      }
+      const { v4, bytes, prefix: bits } = cidr;
       const n = v4 ? 1 : 4;
       const words = new Uint32Array(n);
       const masks = new Uint32Array(n);

@@ -2,7 +2,7 @@
  * The sampled packet header carried in sFlow flow samples, decoded with the packet
  * path's decodeFrame (collector/src/packet) and flattened into flow-record fields.
  */
-import { DecodedPacket, decodeFrame, formatIp, LINKTYPE } from '../../packet';
+import { DecodedPacket, decodeFrame, formatIp, LINKTYPE } from '../packet';
 import { mac } from './values';
 
 export interface SampledHeader {
