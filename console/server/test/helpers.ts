@@ -204,16 +204,21 @@ export function alert(
     rule: string;
     events: string[];
     user: string;
+    /** The campus end (edu.alert.asset); default the destination, as for an inbound attack. */
+    asset: string;
   }> = {},
 ): AlertEvent {
   const at = new Date(over.at ?? T0 - 60_000 * (n + 1)).toISOString();
   const school = Number(orgId.replace(/\D/g, '')) || 9;
+  const src = over.src ?? `203.0.113.${n % 250}`;
+  const dst = over.dst ?? `10.${school}.0.${(n % 200) + 1}`;
+  const asset = over.asset ?? dst;
   const doc: AlertEvent = {
     '@timestamp': at,
     event: { id: '', kind: 'alert', dataset: 'alert', severity: 73 },
     organization: { id: orgId, name: orgId },
-    source: { ip: over.src ?? `203.0.113.${n % 250}` },
-    destination: { ip: over.dst ?? `10.${school}.0.${(n % 200) + 1}` },
+    source: { ip: src },
+    destination: { ip: dst },
     rule: {
       id: over.rule ?? `rule-${n % 3}`,
       name: `Rule ${n % 3}`,
@@ -223,7 +228,9 @@ export function alert(
       description: 'test rule',
     },
     threat: { framework: 'MITRE ATT&CK', tactic: { id: ['TA0001'], name: [over.tactic ?? 'Initial Access'] } },
-    edu: { alert: { status: over.status ?? 'new', events: over.events ?? [] } },
+    edu: {
+      alert: { status: over.status ?? 'new', events: over.events ?? [], asset, remote: asset === dst ? src : dst },
+    },
     ...(over.user ? { user: { name: over.user } } : {}),
   };
   doc.event.id = eventId('test-alert', `${orgId}:${n}:${at}`);

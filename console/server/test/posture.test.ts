@@ -159,3 +159,40 @@ describe('search', () => {
     expect((await h.req(s, { method: 'GET', url: '/api/search/fields' })).json().fields).toContain('source.ip');
   });
 });
+
+describe('posture on the campus side', () => {
+  let c: Harness;
+  beforeAll(async () => {
+    c = await harness();
+    const resolver = '114.114.114.114';
+    await c.store.write(
+      docs(
+        // Outbound: campus hosts asking the public resolver for a mining pool — the hosts are the assets.
+        alert(10, 's1', { src: '10.1.0.9', dst: resolver, asset: '10.1.0.9' }),
+        alert(11, 's1', { src: '10.1.0.9', dst: resolver, asset: '10.1.0.9' }),
+        alert(12, 's1', { src: '10.1.0.10', dst: resolver, asset: '10.1.0.10' }),
+        // Inbound: an attack on the school's server.
+        alert(13, 's1', { src: '203.0.113.5', dst: '10.1.0.5' }),
+        // Internal: one campus host attacking another.
+        alert(14, 's1', { src: '10.1.0.77', dst: '10.1.0.5' }),
+      ),
+    );
+  });
+  afterAll(() => c.close());
+
+  it('ranks campus assets (never the resolver they asked) and the remote parties apart', async () => {
+    const s = await c.login('province_monitor.p1');
+    const p = (await c.req(s, { method: 'GET', url: '/api/posture' })).json();
+    expect(p.topAssets).toEqual([
+      { key: '10.1.0.5', count: 2 },
+      { key: '10.1.0.9', count: 2 },
+      { key: '10.1.0.10', count: 1 },
+    ]);
+    expect(p.topSources[0]).toEqual({ key: '114.114.114.114', count: 3 });
+    expect(p.topSources.map((b: { key: string }) => b.key).sort()).toEqual([
+      '10.1.0.77',
+      '114.114.114.114',
+      '203.0.113.5',
+    ]);
+  });
+});

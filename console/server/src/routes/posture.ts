@@ -109,8 +109,9 @@ export const postureRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
             sev: { type: 'terms', field: 'rule.level', size: 10 },
             tactics: { type: 'terms', field: 'threat.tactic.name', size: 20 },
             rules: { type: 'terms', field: 'rule.id', size: 10 },
-            assets: { type: 'terms', field: 'destination.ip', size: 10 },
-            sources: { type: 'terms', field: 'source.ip', size: 10 },
+            // The campus end of each alert and the party at the other end (set by the analyzer).
+            assets: { type: 'terms', field: 'edu.alert.asset', size: 10 },
+            sources: { type: 'terms', field: 'edu.alert.remote', size: 10 },
           },
         }),
         // Traffic and log events: a count and histogram on time, organisation and dataset alone, which the
