@@ -264,6 +264,8 @@ describe('rules and policies', () => {
     const taken = await upload(UPLOAD.replace(UPLOAD_ID, SHIPPED_LIKE));
     expect(taken.statusCode).toBe(409);
     expect((await upload(UPLOAD, '../../etc/x.yml')).statusCode).toBe(400);
+    const pathId = await upload(UPLOAD.replace(UPLOAD_ID, '../../outside'));
+    expect(pathId.json().message).toMatch(/line 1: rule id "..\/..\/outside" may only use letters/);
     expect((await call(s1, 'POST', '/api/rules/upload', { filename: 'a.yml', content: UPLOAD })).statusCode).toBe(403);
     expect(readPolicy(policyDirOf(h.dir)).uploaded).toEqual([]);
   });

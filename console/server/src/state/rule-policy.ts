@@ -31,6 +31,9 @@ export interface UploadProblem {
 
 export type UploadCheck = { ok: true; ruleIds: string[]; titles: string[] } | { ok: false; problems: UploadProblem[] };
 
+/** What an uploaded rule's id may be (Sigma ids are UUIDs; never a path). */
+const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
 export class RulePolicy {
   private pipelines?: Pipeline[];
 
@@ -77,6 +80,12 @@ export class RulePolicy {
           title: d.meta.title,
           message: `rule "${d.meta.title}" has no id: an uploaded rule needs one (a UUID)`,
         });
+      else if (!RULE_ID.test(d.meta.id))
+        problems.push({
+          line: d.source.line,
+          title: d.meta.title,
+          message: `rule id "${d.meta.id.slice(0, 80)}" may only use letters, digits, ".", "_", ":" and "-" (a UUID)`,
+        });
     if (problems.length) return { ok: false, problems };
     const set = new RuleSet(parsed.documents, { pipelines: (this.pipelines ??= openPipelines({ pipelines: '' })) });
     for (const p of set.problems) problems.push({ line: p.line, message: p.message, title: p.title });
@@ -104,7 +113,8 @@ export class RulePolicy {
     const sha256 = createHash('sha256').update(text).digest('hex');
     const entry: UploadedRuleFile = {
       id: checked.ruleIds[0],
-      file: `uploaded/${checked.ruleIds[0]}-${sha256.slice(0, 12)}.yml`,
+      // Named by content, never by anything the file says.
+      file: `uploaded/${sha256.slice(0, 24)}.yml`,
       sha256,
       ruleIds: checked.ruleIds,
       titles: checked.titles,
