@@ -22,3 +22,5 @@ done
 echo "== typecheck"; pnpm typecheck
 echo "== lint"; pnpm lint
 echo "== test"; pnpm -s test
+# OpenAPI-driven fuzzing of a running console, logged in as each role (no 5xx, no schema violations).
+echo "== fuzz console"; python3 deploy/test/fuzz-console.py

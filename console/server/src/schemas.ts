@@ -1,6 +1,7 @@
 /** JSON-schema fragments shared by the routes. */
 export const pagingProps = {
-  page: { type: 'integer', minimum: 1, default: 1 },
+  // Capped so that (page - 1) × pageSize stays a small integer for every store (SQLite's OFFSET is 64-bit).
+  page: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 1 },
   pageSize: { type: 'integer', minimum: 1, maximum: 200, default: 20 },
 } as const;
 
