@@ -15,27 +15,43 @@ import type { RuleException, RulePolicyDoc } from './rule-policy';
 
 export type PolicyVerdict = 'keep' | 'disabled' | 'excepted';
 
+/** One alert as the exceptions read it; addresses are keyed once per alert, not once per exception. */
+class Subject {
+  private keys: Partial<Record<'source' | 'destination', string | null>> = {};
+  constructor(
+    readonly alert: AlertEvent,
+    readonly event: Record<string, unknown>,
+  ) {}
+
+  key(side: 'source' | 'destination'): string | null {
+    if (!(side in this.keys)) {
+      const ip = this.alert[side]?.ip;
+      this.keys[side] = (ip && ipKey(ip)) || null;
+    }
+    return this.keys[side]!;
+  }
+}
+
 interface CompiledException {
   id: string;
   expiresMs: number;
-  tests: ((alert: AlertEvent, event: Record<string, unknown>) => boolean)[];
+  tests: ((s: Subject) => boolean)[];
 }
 
-function addressTest(value: string, get: (a: AlertEvent) => string | undefined) {
+function addressTest(value: string, side: 'source' | 'destination') {
   const [lo, hi] = value.includes('/') ? cidrRange(value) : [ipKey(value), ipKey(value)];
   if (!lo || !hi) throw new Error(`"${value}" is not an IP address or CIDR block`);
-  return (a: AlertEvent) => {
-    const ip = get(a);
-    const k = ip ? ipKey(ip) : undefined;
-    return k !== undefined && k >= lo && k <= hi;
+  return (s: Subject) => {
+    const k = s.key(side);
+    return k !== null && k >= lo && k <= hi;
   };
 }
 
 function urlTest(pattern: string): CompiledException['tests'][number] {
   const test: StringTest = compilePattern(parseSigmaString(pattern), false);
-  return (a, ev) => {
-    if (a.rule.ruleset === 'sigma-correlation') return false;
-    const u = ev.url as Record<string, unknown> | undefined;
+  return ({ alert, event }) => {
+    if (alert.rule.ruleset === 'sigma-correlation') return false;
+    const u = event.url as Record<string, unknown> | undefined;
     if (!u) return false;
     return [u.full, u.original, u.path, u.domain].some((v) => typeof v === 'string' && test(v));
   };
@@ -43,12 +59,12 @@ function urlTest(pattern: string): CompiledException['tests'][number] {
 
 function compileException(e: RuleException): CompiledException {
   const tests: CompiledException['tests'] = [];
-  if (e.source) tests.push(addressTest(e.source, (a) => a.source?.ip));
-  if (e.destination) tests.push(addressTest(e.destination, (a) => a.destination?.ip));
+  if (e.source) tests.push(addressTest(e.source, 'source'));
+  if (e.destination) tests.push(addressTest(e.destination, 'destination'));
   if (e.url) tests.push(urlTest(e.url));
   if (e.orgId) {
     const orgs = new Set(e.orgIds?.length ? e.orgIds : [e.orgId]);
-    tests.push((a) => orgs.has(a.organization?.id ?? ''));
+    tests.push(({ alert }) => orgs.has(alert.organization?.id ?? ''));
   }
   if (!tests.length) throw new Error('no condition (source, destination, url or organisation)');
   const expiresMs = Date.parse(e.expiresAt);
@@ -86,7 +102,10 @@ export class PolicyFilter {
     const id = alert.rule.id;
     if (this.disabled.has(id)) return 'disabled';
     const exceptions = this.exceptions.get(id);
-    if (exceptions?.some((e) => e.expiresMs > nowMs && e.tests.every((t) => t(alert, event)))) return 'excepted';
+    if (exceptions) {
+      const subject = new Subject(alert, event);
+      if (exceptions.some((e) => e.expiresMs > nowMs && e.tests.every((t) => t(subject)))) return 'excepted';
+    }
     const level = this.levels.get(id);
     if (level) {
       alert.rule.level = level;
