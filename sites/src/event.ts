@@ -50,6 +50,8 @@ export function toEvent(r: CheckOutcome, c: EventContext): EcsEvent {
     url: { full: url.toString(), domain: url.hostname, scheme: url.protocol.replace(':', ''), path: url.pathname },
     observer,
     organization: { id: c.site.orgId, ...(c.orgName ? { name: c.orgName } : {}) },
+    // The site as the destination, so an alert raised on this event names it (and aggregates per site).
+    destination: { domain: url.hostname },
     ...(r.fields ?? {}),
     edu: {
       site: {

@@ -12,3 +12,4 @@ export { analyzePage, type PageAnalysis, type PageLink, type HidingTechnique } f
 export { findPersonalData, isValidIdNumber, idCheckDigit } from './pii';
 export { loadSiteRules, sitesRulesDir } from './rules';
 export { Scheduler, type SchedulerOptions, type SchedulerStats } from './scheduler';
+export { SITE_RULES, GBT20986, recordRecoveries, storeWriter } from './alerts';

@@ -67,7 +67,9 @@ test('down after its retries, http_error on 5xx and on a redirect loop, slow, re
   const loop = await m.runSite(w.site('l', w.http('loop.test', '/a')));
   expect(kinds(loop.findings)).toEqual(['http_error']);
   expect(loop.findings[0].detail).toMatch(/redirects/);
-  expect(kinds((await m.runSite(w.site('s', w.http('slow.test')))).findings)).toEqual(['slow']);
+  expect(kinds((await w.monitor({ slowMs: 300 }).runSite(w.site('s', w.http('slow.test')))).findings)).toEqual([
+    'slow',
+  ]);
   const off = await m.runSite(w.site('o', w.http('offsite.test')));
   expect(kinds(off.findings)).toEqual(['redirect_offsite']);
   expect(w.web.requests.some((r) => r.startsWith('casino-lucky'))).toBe(false);

@@ -5,7 +5,15 @@
  */
 import { userInfo } from 'node:os';
 import { EduError, eventId, type EcsEvent } from '@edusentry/core';
-import { readSheet, Scheduler, SiteMonitor, SiteRegistry, type Site, type SiteRunResult } from '@edusentry/sites';
+import {
+  readSheet,
+  Scheduler,
+  SiteMonitor,
+  SiteRegistry,
+  storeWriter,
+  type Site,
+  type SiteRunResult,
+} from '@edusentry/sites';
 import type { Command } from 'commander';
 import { leaf, parent } from '../command';
 import type { Context } from '../context';
@@ -130,10 +138,8 @@ export function register(program: Command): void {
         sites: () => list,
         noJitter: true,
         write: async (events: EcsEvent[]) => {
-          if (store) {
-            const w = await store.write(events);
-            if (w.failed) throw new Error(`${w.failed} results not written`);
-          } else if (opts.ndjson) for (const e of events) process.stdout.write(JSON.stringify(e) + '\n');
+          if (store) await storeWriter(store, ctx.log)(events);
+          else if (opts.ndjson) for (const e of events) process.stdout.write(JSON.stringify(e) + '\n');
         },
         onResult: (r) => {
           bar.tick(r);
@@ -215,10 +221,7 @@ export function register(program: Command): void {
         config: ctx.config.sites,
         sites: () => reg.list(),
         log: ctx.log.child({ service: 'sites' }),
-        write: async (events) => {
-          const w = await store.write(events);
-          if (w.failed) throw new Error(`${w.failed} results not written`);
-        },
+        write: storeWriter(store, ctx.log),
       });
       scheduler.start();
       process.stdout.write(`sites: watching ${scheduler.stats.sites} sites; Ctrl-C stops\n`);

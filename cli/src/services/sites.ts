@@ -3,7 +3,7 @@
  * (re-read every 30 s, so imports and console edits take effect), results into the shared store,
  * where the analyzer turns new findings into alerts and the console reads the wall.
  */
-import { SiteMonitor, SiteRegistry, Scheduler } from '@edusentry/sites';
+import { SiteMonitor, SiteRegistry, Scheduler, storeWriter } from '@edusentry/sites';
 import type { Service } from '../service';
 
 export const service: Service = {
@@ -27,10 +27,7 @@ export const service: Service = {
       log,
       // A site without its own ranges is judged against its school's campus ranges (双非).
       sites: () => registry.list().map((s) => (s.ownCidrs.length ? s : { ...s, ownCidrs: cidrs.get(s.orgId) ?? [] })),
-      write: async (events) => {
-        const w = await ctx.eventStore.write(events);
-        if (w.failed) throw new Error(`${w.failed} site results not written`);
-      },
+      write: storeWriter(ctx.eventStore, log),
     });
     scheduler.start();
     const n = scheduler.stats.sites;

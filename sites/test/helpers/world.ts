@@ -101,7 +101,7 @@ export async function startWorld(): Promise<World> {
           timeoutMs: 2000,
           retries: 1,
           retryDelayMs: 20,
-          slowMs: 400,
+          slowMs: 5000, // generous: a loaded CI machine is not a slow site (the slow test sets its own)
           extraCAs: [certs.caFile],
           ...config,
         }),
