@@ -264,6 +264,10 @@ describe('rules and policies', () => {
     const taken = await upload(UPLOAD.replace(UPLOAD_ID, SHIPPED_LIKE));
     expect(taken.statusCode).toBe(409);
     expect((await upload(UPLOAD, '../../etc/x.yml')).statusCode).toBe(400);
+    const twice = await upload(`${UPLOAD}---\n${UPLOAD}`);
+    expect(twice.json().message).toMatch(/line 8: rule id .* is used twice/);
+    const selfAlias = await upload('a: &a [*a]\n');
+    expect([selfAlias.statusCode, selfAlias.json().code]).toEqual([400, 'EDU_ERR_RULE_INVALID']);
     const pathId = await upload(UPLOAD.replace(UPLOAD_ID, '../../outside'));
     expect(pathId.json().message).toMatch(/line 1: rule id "..\/..\/outside" may only use letters/);
     expect((await call(s1, 'POST', '/api/rules/upload', { filename: 'a.yml', content: UPLOAD })).statusCode).toBe(403);

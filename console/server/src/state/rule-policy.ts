@@ -62,8 +62,17 @@ export class RulePolicy {
     return doc;
   }
 
-  /** Parses and compiles a Sigma file as the analyzer would; every rule needs an id. */
+  /** Parses and compiles a Sigma file as the analyzer would; every rule needs an id of its own. */
   check(filename: string, text: string): UploadCheck {
+    try {
+      return this.checkFile(filename, text);
+    } catch (err) {
+      // The parser throws on what it cannot walk (a YAML alias that contains itself): refused, not a 500.
+      return { ok: false, problems: [{ line: 0, message: `cannot read the file: ${(err as Error).message}` }] };
+    }
+  }
+
+  private checkFile(filename: string, text: string): UploadCheck {
     const parsed = parseSigmaText(text, filename);
     const problems: UploadProblem[] = parsed.problems.map((p) => ({
       line: p.line,
@@ -79,6 +88,12 @@ export class RulePolicy {
           line: d.source.line,
           title: d.meta.title,
           message: `rule "${d.meta.title}" has no id: an uploaded rule needs one (a UUID)`,
+        });
+      else if (ruling.find((o) => o.meta.id === d.meta.id) !== d)
+        problems.push({
+          line: d.source.line,
+          title: d.meta.title,
+          message: `rule id ${d.meta.id} is used twice in the file`,
         });
       else if (!RULE_ID.test(d.meta.id))
         problems.push({
