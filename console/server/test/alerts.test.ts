@@ -47,6 +47,13 @@ describe('alert list', () => {
       's3',
     ]);
     expect((await q('sourceIp=198.51.100.0/24')).total).toBe(1);
+    // The campus end and the other end, as the analyzer set them.
+    const asset = s1Alerts[1].edu.alert.asset!;
+    expect((await q(`asset=${asset}`)).items.map((x: AlertEvent) => x.event.id)).toEqual([s1Alerts[1].event.id]);
+    expect((await q('remote=198.51.100.9')).items.map((x: AlertEvent) => x.event.id)).toEqual([s1Alerts[2].event.id]);
+    const badAsset = await h.req(prov, { method: 'GET', url: '/api/alerts?asset=10.1.0.0/16' });
+    expect(badAsset.statusCode).toBe(400);
+    expect(badAsset.json().message).toMatch(/querystring\/asset "10.1.0.0\/16" is not an IP address/);
     expect((await q('orgId=c2')).items.map((x: AlertEvent) => x.organization!.id)).toEqual(['s3']);
     const asc = await q('sort=@timestamp&order=asc');
     expect(Date.parse(asc.items[0]['@timestamp'])).toBeLessThan(Date.parse(asc.items[1]['@timestamp']));

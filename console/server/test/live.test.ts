@@ -82,7 +82,7 @@ describe('socket.io push', () => {
   });
 
   it('pushes new alerts, alert changes and heartbeats to exactly the users allowed to see them', async () => {
-    const clients = await Promise.all(ALL.map(client));
+    const clients = await Promise.all(ALL.map((u) => client(u)));
     const by = Object.fromEntries(clients.map((c) => [c.username, c]));
     const s1Alert = alert(0, 's1', { level: 'critical' });
     const s3Alert = alert(1, 's3');

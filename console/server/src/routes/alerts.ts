@@ -29,6 +29,8 @@ interface ListQuery {
   assignee?: string;
   sourceIp?: string;
   destinationIp?: string;
+  asset?: string;
+  remote?: string;
   q?: string;
   sort?: string;
   order?: 'asc' | 'desc';
@@ -168,6 +170,8 @@ export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
             assignee: { type: 'string', maxLength: 64 },
             sourceIp: { type: 'string', maxLength: 64 },
             destinationIp: { type: 'string', maxLength: 64 },
+            asset: { type: 'string', maxLength: 64, description: 'the campus end of the alert (edu.alert.asset)' },
+            remote: { type: 'string', maxLength: 64, description: 'the other end (edu.alert.remote)' },
             q: { type: 'string', maxLength: 200 },
             sort: { type: 'string', enum: SORTABLE, default: '@timestamp' },
             order: { type: 'string', enum: ['asc', 'desc'], default: 'desc' },
@@ -195,6 +199,15 @@ export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
         if (!isAddress(v, v.includes('/')))
           throw apiError('EDU_ERR_VALIDATION', `querystring/${name} "${v}" is not an IP address or CIDR block`);
         filters.push(v.includes('/') ? { field, op: 'cidr', value: v } : { field, op: 'eq', value: v });
+      }
+      for (const [field, v, name] of [
+        ['edu.alert.asset', q.asset, 'asset'],
+        ['edu.alert.remote', q.remote, 'remote'],
+      ] as const) {
+        if (!v) continue;
+        if (!isAddress(v, false))
+          throw apiError('EDU_ERR_VALIDATION', `querystring/${name} "${v}" is not an IP address`);
+        filters.push({ field, op: 'eq', value: v });
       }
       const res = await store.search<AlertEvent>({
         datasets: ['alert'],
