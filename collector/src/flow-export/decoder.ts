@@ -8,7 +8,7 @@ import { Netflow5 } from './netflow5';
 import { Netflow9 } from './netflow9';
 import { Sflow } from './sflow';
 import type { EcsEvent } from '@edusentry/core';
-import { TemplateCache, type TemplateOptions } from './templates';
+import { TemplateCache, type EventOutput, type TemplateOptions } from './templates';
 import { flowToEcs, type FlowEcsOptions } from './to-ecs';
 import type { FlowCounters, FlowProtocol, FlowRecord } from './types';
 
@@ -44,8 +44,11 @@ export class FlowDecoder {
     ];
   }
 
-  /** Decodes one datagram from `exporter`; records (also of earlier buffered data) are appended to `out`. */
-  decode(payload: Buffer, exporter: string, out: FlowRecord[] = []): FlowRecord[] {
+  /**
+   * Decodes one datagram from `exporter`; records (also of earlier buffered data) are appended
+   * to `out`, except that with `events` templated data records become ECS events there instead.
+   */
+  decode(payload: Buffer, exporter: string, out: FlowRecord[] = [], events?: EventOutput): FlowRecord[] {
     this.counters.packets++;
     const proto = this.protocols.find((p) => p.accepts(payload));
     const before = out.length;
@@ -54,7 +57,7 @@ export class FlowDecoder {
         throw new Error(
           `not NetFlow v5/v9, IPFIX or sFlow (version ${payload.length >= 2 ? payload.readUInt16BE(0) : '?'})`,
         );
-      proto.decode(payload, exporter, out);
+      proto.decode(payload, exporter, out, events);
     } catch (err) {
       this.counters.invalid++;
       // Records decoded before the fault are kept: they were whole and valid.
@@ -77,12 +80,7 @@ export class FlowDecoder {
   decodeToEcs(payload: Buffer, exporter: string, opts: FlowEcsOptions = {}, out: EcsEvent[] = []): EcsEvent[] {
     // v5 and sFlow records (never templated) still come back as records.
     const records: FlowRecord[] = [];
-    this.templates.direct = { events: out, opts };
-    try {
-      this.decode(payload, exporter, records);
-    } finally {
-      this.templates.direct = undefined;
-    }
+    this.decode(payload, exporter, records, { events: out, opts });
     for (const r of records) {
       const e = flowToEcs(r, opts);
       if (e) out.push(e as EcsEvent);

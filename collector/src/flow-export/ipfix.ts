@@ -1,5 +1,12 @@
 /** IPFIX (RFC 7011): templates and options templates per observation domain, enterprise and variable-length fields. */
-import { recordLength, templateField, type SetContext, type TemplateCache, type TemplateField } from './templates';
+import {
+  recordLength,
+  templateField,
+  type EventOutput,
+  type SetContext,
+  type TemplateCache,
+  type TemplateField,
+} from './templates';
 import { FlowDecodeError, type FlowProtocol, type FlowRecord } from './types';
 
 export class Ipfix implements FlowProtocol {
@@ -10,7 +17,7 @@ export class Ipfix implements FlowProtocol {
     return p.length >= 2 && p.readUInt16BE(0) === 10;
   }
 
-  decode(p: Buffer, exporter: string, out: FlowRecord[]): void {
+  decode(p: Buffer, exporter: string, out: FlowRecord[], events?: EventOutput): void {
     if (p.length < 16) throw new FlowDecodeError(`IPFIX header needs 16 bytes, got ${p.length}`);
     const msgLen = p.readUInt16BE(2);
     if (msgLen < 16 || msgLen > p.length)
@@ -35,14 +42,14 @@ export class Ipfix implements FlowProtocol {
         throw new FlowDecodeError(`IPFIX set ${setId} at ${off} has length ${len} (message ${msgLen})`);
       const body = p.subarray(off + 4, off + len);
       const setCtx = { ...ctx, keyPrefix: `${ctx.keyPrefix}:${off}` };
-      if (setId === 2) this.templatesIn(body, setCtx, out, false);
-      else if (setId === 3) this.templatesIn(body, setCtx, out, true);
-      else if (setId >= 256) this.templates.decodeSet(setCtx, setId, body, out);
+      if (setId === 2) this.templatesIn(body, setCtx, out, false, events);
+      else if (setId === 3) this.templatesIn(body, setCtx, out, true, events);
+      else if (setId >= 256) this.templates.decodeSet(setCtx, setId, body, out, events);
       off += len;
     }
   }
 
-  private templatesIn(b: Buffer, ctx: SetContext, out: FlowRecord[], options: boolean): void {
+  private templatesIn(b: Buffer, ctx: SetContext, out: FlowRecord[], options: boolean, events?: EventOutput): void {
     let o = 0;
     while (o + 4 <= b.length) {
       const id = b.readUInt16BE(o);
@@ -70,7 +77,12 @@ export class Ipfix implements FlowProtocol {
         }
         fields.push(templateField(10, ie, pen, len, i < scopeCount));
       }
-      this.templates.add(ctx, { id, fields, options, recordLen: recordLength(fields), seenMs: Date.now() }, out);
+      this.templates.add(
+        ctx,
+        { id, fields, options, recordLen: recordLength(fields), seenMs: Date.now() },
+        out,
+        events,
+      );
     }
   }
 }

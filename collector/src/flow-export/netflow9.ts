@@ -1,5 +1,12 @@
 /** NetFlow v9 (RFC 3954), including options templates and vendor fields (Cisco NSEL, Huawei NetStream, H3C). */
-import { recordLength, templateField, type SetContext, type TemplateCache, type TemplateField } from './templates';
+import {
+  recordLength,
+  templateField,
+  type EventOutput,
+  type SetContext,
+  type TemplateCache,
+  type TemplateField,
+} from './templates';
 import { FlowDecodeError, type FlowProtocol, type FlowRecord } from './types';
 
 export class Netflow9 implements FlowProtocol {
@@ -10,7 +17,7 @@ export class Netflow9 implements FlowProtocol {
     return p.length >= 2 && p.readUInt16BE(0) === 9;
   }
 
-  decode(p: Buffer, exporter: string, out: FlowRecord[]): void {
+  decode(p: Buffer, exporter: string, out: FlowRecord[], events?: EventOutput): void {
     if (p.length < 20) throw new FlowDecodeError(`NetFlow v9 header needs 20 bytes, got ${p.length}`);
     const uptime = p.readUInt32BE(4);
     const unixSecs = p.readUInt32BE(8);
@@ -40,14 +47,14 @@ export class Netflow9 implements FlowProtocol {
         );
       const body = p.subarray(off + 4, off + len);
       const setCtx = { ...ctx, keyPrefix: `${ctx.keyPrefix}:${off}` };
-      if (setId === 0) this.templatesIn(body, setCtx, out);
-      else if (setId === 1) this.optionTemplatesIn(body, setCtx, out);
-      else if (setId >= 256) this.templates.decodeSet(setCtx, setId, body, out);
+      if (setId === 0) this.templatesIn(body, setCtx, out, events);
+      else if (setId === 1) this.optionTemplatesIn(body, setCtx, out, events);
+      else if (setId >= 256) this.templates.decodeSet(setCtx, setId, body, out, events);
       off += len;
     }
   }
 
-  private templatesIn(b: Buffer, ctx: SetContext, out: FlowRecord[]): void {
+  private templatesIn(b: Buffer, ctx: SetContext, out: FlowRecord[], events?: EventOutput): void {
     let o = 0;
     while (o + 4 <= b.length) {
       const id = b.readUInt16BE(o);
@@ -57,11 +64,16 @@ export class Netflow9 implements FlowProtocol {
       const fields: TemplateField[] = [];
       for (let i = 0; i < count; i++, o += 4)
         fields.push(templateField(9, b.readUInt16BE(o), 0, b.readUInt16BE(o + 2)));
-      this.templates.add(ctx, { id, fields, options: false, recordLen: recordLength(fields), seenMs: Date.now() }, out);
+      this.templates.add(
+        ctx,
+        { id, fields, options: false, recordLen: recordLength(fields), seenMs: Date.now() },
+        out,
+        events,
+      );
     }
   }
 
-  private optionTemplatesIn(b: Buffer, ctx: SetContext, out: FlowRecord[]): void {
+  private optionTemplatesIn(b: Buffer, ctx: SetContext, out: FlowRecord[], events?: EventOutput): void {
     let o = 0;
     while (o + 6 <= b.length) {
       const id = b.readUInt16BE(o);
@@ -74,7 +86,12 @@ export class Netflow9 implements FlowProtocol {
         fields.push(templateField(9, b.readUInt16BE(o), 0, b.readUInt16BE(o + 2), true));
       for (const end = o + optLen; o + 4 <= end; o += 4)
         fields.push(templateField(9, b.readUInt16BE(o), 0, b.readUInt16BE(o + 2)));
-      this.templates.add(ctx, { id, fields, options: true, recordLen: recordLength(fields), seenMs: Date.now() }, out);
+      this.templates.add(
+        ctx,
+        { id, fields, options: true, recordLen: recordLength(fields), seenMs: Date.now() },
+        out,
+        events,
+      );
       // Options template records are padded to 4 bytes.
       while (o % 4 && o < b.length) o++;
     }

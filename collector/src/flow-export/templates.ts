@@ -94,8 +94,6 @@ export class TemplateCache {
   private readonly pending = new Map<string, Pending[]>();
   private pendingCount = 0;
   private readonly sampling = new Map<string, number>();
-  /** Set while FlowDecoder.decodeToEcs runs: records become events as they are decoded. */
-  direct: EventOutput | undefined;
   private readonly values = new FlowValues();
 
   constructor(
@@ -107,8 +105,8 @@ export class TemplateCache {
     return `${exporter}|${domain}|${id}`;
   }
 
-  /** Stores a template and decodes any data that waited for it. */
-  add(ctx: SetContext, t: Template, out: FlowRecord[]): void {
+  /** Stores a template and decodes any data that waited for it (into `events` when given, as decodeSet). */
+  add(ctx: SetContext, t: Template, out: FlowRecord[], events?: EventOutput): void {
     const key = TemplateCache.key(ctx.exporter, ctx.domain, t.id);
     if (!t.fields.length) {
       this.templates.delete(key); // IPFIX withdrawal
@@ -120,7 +118,7 @@ export class TemplateCache {
     if (waiting) {
       this.pending.delete(key);
       this.pendingCount -= waiting.length;
-      for (const p of waiting) this.decodeSet(p.ctx, p.setId, p.body, out);
+      for (const p of waiting) this.decodeSet(p.ctx, p.setId, p.body, out, events);
     }
   }
 
@@ -128,8 +126,12 @@ export class TemplateCache {
     return this.templates.size;
   }
 
-  /** Decodes a data set, or holds it until its template arrives. */
-  decodeSet(ctx: SetContext, setId: number, body: Buffer, out: FlowRecord[]): void {
+  /**
+   * Decodes a data set, or holds it until its template arrives. Its records are appended to
+   * `out`, or with `events` (FlowDecoder.decodeToEcs) become ECS events there as they are
+   * decoded; options records are never events.
+   */
+  decodeSet(ctx: SetContext, setId: number, body: Buffer, out: FlowRecord[], events?: EventOutput): void {
     const key = TemplateCache.key(ctx.exporter, ctx.domain, setId);
     let t = this.templates.get(key);
     if (t && Date.now() - t.seenMs > this.opts.templateTimeoutMs) {
@@ -152,8 +154,8 @@ export class TemplateCache {
     const samplingKey = `${ctx.exporter}|${ctx.domain}`;
     const fixed = t.recordLen;
     if (fixed === 0) return;
-    if (fixed > 0 && this.direct && !t.options) {
-      this.writeEvents(ctx, t, setId, body, samplingKey, this.direct);
+    if (fixed > 0 && events && !t.options) {
+      this.writeEvents(ctx, t, setId, body, samplingKey, events);
       return;
     }
     if (fixed > 0) {
@@ -161,7 +163,7 @@ export class TemplateCache {
       const read = readerFor(t, ctx.header);
       // Records until what is left is shorter than a record (the rest is padding).
       for (let off = 0; body.length - off >= fixed; off += fixed)
-        this.emit(ctx, t, setId, off, samplingKey, read(body, off, ctx.header, setId, ctx.uptimeBase), out);
+        this.emit(ctx, t, setId, off, samplingKey, read(body, off, ctx.header, setId, ctx.uptimeBase), out, events);
       return;
     }
     let off = 0;
@@ -200,7 +202,7 @@ export class TemplateCache {
         break;
       }
       if (isAllZero(body, start, off)) break; // zero padding parsed as a record
-      this.emit(ctx, t, setId, start, samplingKey, fields, out);
+      this.emit(ctx, t, setId, start, samplingKey, fields, out, events);
     }
   }
 
@@ -245,6 +247,7 @@ export class TemplateCache {
     samplingKey: string,
     fields: Record<string, unknown>,
     out: FlowRecord[],
+    events: EventOutput | undefined,
   ): void {
     const interval = (fields.sampling_interval ?? fields.samplingInterval ?? fields.samplingPacketInterval) as
       number | undefined;
@@ -262,8 +265,8 @@ export class TemplateCache {
       key: `${ctx.keyPrefix}:${setId}:${start}`,
     };
     this.counters.records++;
-    if (!this.direct) out.push(record);
-    else if (!t.options) this.direct.events.push(flowToEcs(record, this.direct.opts) as EcsEvent);
+    if (!events) out.push(record);
+    else if (!t.options) events.events.push(flowToEcs(record, events.opts) as EcsEvent);
   }
 }
 

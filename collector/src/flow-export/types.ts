@@ -1,4 +1,5 @@
-/** What the flow-log decoders produce and the interface each protocol implements. */
+/** What the flow-export decoders produce and the interface each protocol implements. */
+import type { EventOutput } from './templates';
 
 /** One decoded flow (or options) record, field names as the protocol's vocabulary has them. */
 export interface FlowRecord {
@@ -34,8 +35,11 @@ export interface FlowProtocol {
   readonly name: FlowRecord['protocol'];
   /** True when the payload's header says it is this protocol. */
   accepts(payload: Buffer): boolean;
-  /** Throws FlowDecodeError for a malformed payload; the caller counts it and moves on. */
-  decode(payload: Buffer, exporter: string, out: FlowRecord[]): void;
+  /**
+   * Throws FlowDecodeError for a malformed payload; the caller counts it and moves on.
+   * With `events`, templated data records become ECS events there instead of records.
+   */
+  decode(payload: Buffer, exporter: string, out: FlowRecord[], events?: EventOutput): void;
 }
 
 export class FlowDecodeError extends Error {}
