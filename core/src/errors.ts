@@ -11,6 +11,10 @@ export const ERROR_CATALOGUE = {
   },
   EDU_ERR_STORE_CORRUPT: { status: 500, doc: 'The embedded store file is not a valid SQLite database.' },
   EDU_ERR_STORE: { status: 500, doc: 'The store rejected a request.' },
+  EDU_ERR_STORE_TIMEOUT: {
+    status: 504,
+    doc: 'The store did not finish a search within the request timeout (store.requestTimeoutMs): narrow it.',
+  },
   EDU_ERR_INPUT: { status: 400, doc: 'An input file or stream is not in a format EduSentry reads.' },
   EDU_ERR_CAPTURE: {
     status: 500,

@@ -122,7 +122,8 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
       code = err.code;
       details = err.details;
       // A store's failure names its URL and the engine's reasons: for the server log, not the user.
-      if (statusOf(code) >= 500) {
+      // A store timeout's message is the console's own advice (narrow the query), without the store's URL.
+      if (statusOf(code) >= 500 && code !== 'EDU_ERR_STORE_TIMEOUT') {
         message = `${code.startsWith('EDU_ERR_STORE') ? 'the event store failed' : 'internal error'} (request ${req.id}); see the server log`;
         details = undefined;
         req.log.error({ err, url: req.url }, 'request failed');

@@ -52,6 +52,19 @@ describe('time ranges are capped', () => {
     expect((await get(`/api/posture?from=${T0 - 366 * 86_400_000}&to=${T0}`)).statusCode).toBe(200);
   });
 
+  it('bounds free text: at least 3 characters, over at most 31 days', async () => {
+    const search = (payload: object) => h.req(s, { method: 'POST', url: '/api/search', payload });
+    const short = await search({ text: 'ab' });
+    expect(short.statusCode).toBe(400);
+    expect(short.json().message).toBe('body/text must be empty or at least 3 characters');
+    const long = await search({ text: 'rule', from: String(T0 - 32 * 86_400_000), to: String(T0) });
+    expect(long.statusCode).toBe(400);
+    expect(long.json().message).toMatch(/^body\/from: a free-text search may span at most 31 days/);
+    expect((await search({ text: 'rule', from: String(T0 - 31 * 86_400_000), to: String(T0) })).statusCode).toBe(200);
+    // Without text the longer range is fine.
+    expect((await search({ from: String(T0 - 300 * 86_400_000), to: String(T0) })).statusCode).toBe(200);
+  });
+
   it('caps page sizes', async () => {
     for (const url of ['/api/alerts?pageSize=100000', '/api/audit?pageSize=100000', '/api/incidents?pageSize=201']) {
       const res = await get(url);

@@ -97,6 +97,43 @@ describe('store errors never reach users', () => {
   });
 });
 
+describe('store timeouts', () => {
+  it('every search carries a timeout, and one the engine did not finish fails with advice, not partial results', async () => {
+    const bodies: Record<string, unknown>[] = [];
+    const server = createServer((req, res) => {
+      let data = '';
+      req.on('data', (c) => (data += c));
+      req.on('end', () => {
+        res.setHeader('content-type', 'application/json');
+        if (req.method === 'GET' && req.url === '/')
+          return res.end(JSON.stringify({ version: { distribution: 'opensearch', number: '2.19.0' } }));
+        if (!req.url?.includes('/_search')) return res.end('{}');
+        bodies.push(JSON.parse(data));
+        // What an engine answers when the search ran out of its time budget: some hits, timed_out.
+        res.end(JSON.stringify({ timed_out: true, hits: { total: { value: 3 }, hits: [] }, aggregations: {} }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const store = await openElasticStore({ url, requestTimeoutMs: 5000 });
+    const h = await harness({ store, log: createLogger('console', 'silent') });
+    try {
+      const s = await h.login('province_monitor.p1');
+      const res = await h.req(s, { method: 'POST', url: '/api/search', payload: {} });
+      expect(res.statusCode).toBe(504);
+      expect(res.json().code).toBe('EDU_ERR_STORE_TIMEOUT');
+      expect(res.json().message).toMatch(/did not finish within 4000 ms; narrow the time range or the filters/);
+      expect(res.body).not.toContain('127.0.0.1');
+      expect(bodies.length).toBeGreaterThan(0);
+      for (const b of bodies) expect(b.timeout).toBe('4000ms');
+    } finally {
+      await h.close();
+      await store.close();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
+
 describe('log redaction', () => {
   it('censors secrets at any depth and credentials inside URLs', () => {
     const log = captured();

@@ -5,6 +5,14 @@ import { isAddress, scopeIds, storePaging, timeRange, type AppContext } from '..
 import { apiError } from '../errors';
 import { orgIdProp, pagingProps, timeProps } from '../schemas';
 
+/**
+ * Free text is a substring match over ~25 fields: on a search engine a leading-wildcard
+ * scan of each field's terms in every daily index of the range. Bounded: at least
+ * TEXT_MIN characters (fewer match nearly everything) over at most TEXT_RANGE_MS.
+ */
+export const TEXT_MIN = 3;
+export const TEXT_RANGE_MS = 31 * 86_400_000;
+
 const FIELD = { type: 'string', pattern: '^@?[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*$', maxLength: 100 } as const;
 const OPS = ['eq', 'neq', 'prefix', 'contains', 'exists', 'missing', 'cidr', 'gte', 'lte'] as const;
 type Op = (typeof OPS)[number];
@@ -128,6 +136,14 @@ export const searchRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       const b = req.body ?? {};
       const orgIds = scopeIds(ctx, req, b.orgId);
       const { from, to } = timeRange(ctx, b);
+      const text = b.text?.trim() || undefined;
+      if (text && text.length < TEXT_MIN)
+        throw apiError('EDU_ERR_VALIDATION', `body/text must be empty or at least ${TEXT_MIN} characters`);
+      if (text && to - from > TEXT_RANGE_MS)
+        throw apiError(
+          'EDU_ERR_VALIDATION',
+          `body/from: a free-text search may span at most ${TEXT_RANGE_MS / 86_400_000} days; narrow from/to or use filters`,
+        );
       const p = storePaging(b, 'body');
       const filters: Filter[] = (b.filters ?? []).map((f, i) => {
         const needsValue = f.op !== 'exists' && f.op !== 'missing';
@@ -162,7 +178,7 @@ export const searchRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
         to,
         orgIds,
         filters,
-        text: b.text || undefined,
+        text,
         sort: [b.sort ?? { field: '@timestamp', order: 'desc' }],
         size: p.limit,
         offset: p.offset,

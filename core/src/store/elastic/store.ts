@@ -479,9 +479,19 @@ export class ElasticStore implements EventStore {
       track_total_hits: true,
     };
     if (q.aggs && Object.keys(q.aggs).length) body.aggs = buildAggs(q.aggs);
+    // The engine stops the search itself before the client gives up on the request (which
+    // would leave it running): a query that cannot finish in time fails instead of piling up.
+    const budgetMs = Math.max(100, Math.floor(this.o.requestTimeoutMs * 0.8));
+    body.timeout = `${budgetMs}ms`;
     const r = await this.req('POST', `/${this.indicesFor(q.datasets)}/_search`, body, {
       querystring: { ignore_unavailable: true, allow_no_indices: true },
     });
+    // Partial hits and counts would be shown as if whole.
+    if (r.body.timed_out)
+      throw new EduError(
+        'EDU_ERR_STORE_TIMEOUT',
+        `the search did not finish within ${budgetMs} ms; narrow the time range or the filters`,
+      );
     return {
       total: typeof r.body.hits.total === 'number' ? r.body.hits.total : r.body.hits.total.value,
       hits: r.body.hits.hits.map((h: any) => h._source as E),
