@@ -19,6 +19,7 @@ import {
   AnalyzerService,
   analyzerConfigSchema,
   EMPTY_POLICY,
+  openRuleSet,
   PolicyFilter,
   policyDirOf,
   readCatalogue,
@@ -247,5 +248,17 @@ describe('PolicyFilter', () => {
     const f = filter(exception({ id: 'bad', source: '10.1.0.0/99' }), exception({ id: 'good', source: '10.1.2.3' }));
     expect(f.problems.map((p) => p.exception)).toEqual(['bad']);
     expect(f.apply(alert(), {}, now)).toBe('excepted');
+  });
+});
+
+describe('loading rule files', () => {
+  it('rejects a file the parser cannot walk (an alias containing itself) and loads the others', () => {
+    const d = mkdtempSync(join(tmpdir(), 'analyzer-load-'));
+    writeFileSync(join(d, 'a.yml'), RULES);
+    writeFileSync(join(d, 'b.yml'), 'a: &a [*a]\n');
+    const set = openRuleSet(analyzerConfigSchema.parse({}), [d]);
+    expect(set.rules.map((r) => r.rule.meta.id)).toEqual([PROBE]);
+    expect(set.problems.map((p) => [p.file, p.line])).toEqual([[join(d, 'b.yml'), 0]]);
+    expect(set.problems[0].message).toMatch(/^cannot read the file/);
   });
 });

@@ -36,7 +36,14 @@ export function parseRuleFiles(paths: string[]): ParsedFile & { files: number } 
       result.problems.push({ file, line: 0, message: `unreadable: ${(e as Error).message}` });
       continue;
     }
-    const parsed = parseSigmaText(text, file);
+    let parsed: ParsedFile;
+    try {
+      parsed = parseSigmaText(text, file);
+    } catch (e) {
+      // What the parser cannot walk (a YAML alias that contains itself) rejects the file, not the rule set.
+      result.problems.push({ file, line: 0, message: `cannot read the file: ${(e as Error).message}` });
+      continue;
+    }
     result.documents.push(...parsed.documents);
     result.problems.push(...parsed.problems);
   }
