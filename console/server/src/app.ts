@@ -6,7 +6,7 @@
  * declaration is refused.
  */
 import { STATUS_CODES } from 'node:http';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { policyDirOf } from '@edusentry/analyzer';
 import { timingSafeEqual } from 'node:crypto';
@@ -18,9 +18,10 @@ import swaggerUi from '@fastify/swagger-ui';
 import { createLogger, EventBus, isEduError, type ErrorCode, type EventStore, type Logger } from '@edusentry/core';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { readCookie } from './auth/cookies';
+import type { HashCost } from './auth/password';
 import { canAny } from './auth/roles';
 import { Sessions } from './auth/sessions';
-import { consoleConfig, type ConsoleConfig } from './config';
+import { consoleConfig, type ConsoleConfig, type ConsoleConfigInput } from './config';
 import type { AppContext, RouteAccess } from './context';
 import { apiError, statusOf } from './errors';
 import { auditCheckpointPath } from './state/audit-anchor';
@@ -46,10 +47,12 @@ export interface BuildOptions {
   /** The rule policy folder shared with the analyzer; default rule-policy/ beside the state file. */
   rulePolicyDir?: string;
   bus?: EventBus;
-  config?: Partial<ConsoleConfig> | ConsoleConfig;
+  config?: ConsoleConfigInput;
   /** Clock, for tests of idle timeout and lockout. */
   now?: () => number;
   log?: Logger;
+  /** Cheaper password hashes, for tests that set many passwords (default: argon2's own cost). */
+  hashCost?: HashCost;
   /** Attach socket.io (default true). */
   live?: boolean;
 }
@@ -72,6 +75,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   const config = consoleConfig(opts.config ?? {});
+  const https = config.tls ? tlsOptions(config.tls) : undefined; // before anything is opened
   const now = opts.now ?? Date.now;
   const log = opts.log ?? createLogger('console', 'info');
   const state = new ConsoleState(opts.statePath, now);
@@ -82,15 +86,17 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
     state,
     bus: opts.bus ?? new EventBus(),
     config,
-    sessions: new Sessions(config.session.idleMinutes * 60_000, now),
+    sessions: new Sessions(config.session.idleMinutes * 60_000, now, config.session.absoluteHours * 3_600_000),
     now,
     log,
+    hashCost: opts.hashCost,
   };
 
   const app = Fastify({
     // Per-request lines are info; the console logs warnings and errors only.
     loggerInstance: log.child({ component: 'http' }, { level: 'warn' }) as unknown as FastifyBaseLogger,
-    trustProxy: false,
+    ...(https ? { https } : {}),
+    trustProxy: config.trustProxy,
     bodyLimit: 1_048_576,
     ajv: {
       customOptions: {
@@ -248,18 +254,37 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   return app;
 }
 
+/** The certificate and key of `console.tls`, read once at start; a missing file names the setting. */
+function tlsOptions(tls: NonNullable<ConsoleConfig['tls']>): { cert: Buffer; key: Buffer } {
+  const read = (file: string, key: 'cert' | 'key') => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw apiError(
+        'EDU_ERR_CONFIG',
+        `console.tls.${key}: cannot read "${file}" (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      );
+    }
+  };
+  return { cert: read(tls.cert, 'cert'), key: read(tls.key, 'key') };
+}
+
+/** What a session whose password someone else set may still do: see itself, change the password, log out. */
+const BEFORE_PASSWORD_CHANGE = new Set(['GET /api/auth/me', 'POST /api/auth/password', 'POST /api/auth/logout']);
+
 /** Session, CSRF and role, for every /api route. */
 async function authorise(ctx: AppContext, req: FastifyRequest): Promise<void> {
-  if (!req.url.startsWith('/api/') || req.url.startsWith('/api/docs')) return;
+  // Decided on the route that matched, never the raw URL: "/%61pi/alerts" matches "/api/alerts" too.
+  const route = req.routeOptions.url;
+  // Unknown route (or one only the static wildcard matches): the not-found handler answers.
+  if (!route?.startsWith('/api/') || route.startsWith('/api/docs')) return;
   const access = req.routeOptions.config ?? {};
-  // Unknown API route (or one only the static wildcard matches): the not-found handler answers.
-  if (!req.routeOptions.url?.startsWith('/api/')) return;
   if (access.public) return;
   const found = ctx.sessions.touch(readCookie(req.headers.cookie, SESSION_COOKIE));
   if (found === 'expired')
     throw apiError(
       'EDU_ERR_SESSION_EXPIRED',
-      `the session was idle for more than ${ctx.config.session.idleMinutes} minutes; log in again`,
+      `the session ended: idle for more than ${ctx.config.session.idleMinutes} minutes, or older than ${ctx.config.session.absoluteHours} hours; log in again`,
     );
   if (!found) throw apiError('EDU_ERR_AUTH_REQUIRED', 'log in first (POST /api/auth/login)');
   const user = ctx.state.users.byId(found.userId);
@@ -282,12 +307,17 @@ async function authorise(ctx: AppContext, req: FastifyRequest): Promise<void> {
     org,
     isRoot: org?.id === ctx.state.orgs.installationRoot(),
   };
+  if (user.mustChangePassword && !BEFORE_PASSWORD_CHANGE.has(`${req.method} ${route}`))
+    throw apiError(
+      'EDU_ERR_PASSWORD_CHANGE_REQUIRED',
+      'the password of this account was set by an administrator: change it first (POST /api/auth/password)',
+    );
   if (access.anyRole) return;
   if (!access.permission || !canAny(user.role, access.permission)) {
     const needs = access.permission ? ([] as string[]).concat(access.permission).join(' or ') : '';
     throw apiError(
       'EDU_ERR_FORBIDDEN',
-      `role ${user.role} may not call ${req.method} ${req.routeOptions.url}${needs ? ` (needs ${needs})` : ''}`,
+      `${user.role ? `role ${user.role}` : 'an account without a role'} may not call ${req.method} ${route}${needs ? ` (needs ${needs})` : ''}`,
     );
   }
 }

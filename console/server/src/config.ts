@@ -9,11 +9,23 @@ export const consoleConfigSchema = z
     port: z.number().int().min(0).max(65535).default(8080),
     /** App-state SQLite file; default <dataDir>/console.db. */
     statePath: z.string().optional(),
+    /** Serve HTTPS with this certificate and key (PEM files); the session cookie is then Secure. */
+    tls: z
+      .object({ cert: z.string().min(1), key: z.string().min(1) })
+      .strict()
+      .optional(),
+    /**
+     * Addresses of reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (fastify
+     * trustProxy: true, an address, a CIDR or a list). Default: none, the socket peer is the client.
+     */
+    trustProxy: z.union([z.boolean(), z.string(), z.array(z.string())]).default(false),
     session: z
       .object({
         /** A session unused this long is gone. */
         idleMinutes: z.number().positive().default(15),
-        /** Set the Secure flag on the session cookie (behind HTTPS). */
+        /** A session ends this long after login however busy it is (a wall display logs in again). */
+        absoluteHours: z.number().positive().default(12),
+        /** Always set the Secure flag on the session cookie; it is set anyway on requests that came over HTTPS. */
         secureCookie: z.boolean().default(false),
       })
       .strict()
@@ -23,6 +35,8 @@ export const consoleConfigSchema = z
         /** Consecutive failed logins that lock the account. */
         threshold: z.number().int().min(1).default(5),
         minutes: z.number().positive().default(15),
+        /** Failed logins from one client address (any usernames) that lock that address for `minutes`. */
+        addressThreshold: z.number().int().min(1).default(20),
       })
       .strict()
       .default({}),
@@ -70,6 +84,8 @@ export const consoleConfigSchema = z
   .strict();
 
 export type ConsoleConfig = z.infer<typeof consoleConfigSchema>;
+/** What a caller may pass: every key with a default is optional, at every level. */
+export type ConsoleConfigInput = z.input<typeof consoleConfigSchema>;
 
 export function consoleConfig(partial: unknown = {}): ConsoleConfig {
   return consoleConfigSchema.parse(partial);

@@ -2,6 +2,7 @@
 import { cidrRange, ipKey, type EventBus, type EventStore, type Logger, type OrgNode } from '@edusentry/core';
 import type { FastifyRequest } from 'fastify';
 import type { Role, RoutePermission } from './auth/roles';
+import type { HashCost } from './auth/password';
 import type { Session, Sessions } from './auth/sessions';
 import type { ConsoleConfig } from './config';
 import { apiError } from './errors';
@@ -10,7 +11,8 @@ import type { AuditInput, ConsoleState, User } from './state';
 export interface Auth {
   user: User;
   session: Session;
-  role: Role;
+  /** null: an account the security administrator has not granted a role yet. */
+  role: Role | null;
   /** The user's node and every node below it. */
   orgIds: string[];
   org: OrgNode;
@@ -26,6 +28,8 @@ export interface AppContext {
   sessions: Sessions;
   now: () => number;
   log: Logger;
+  /** Cost of the password hashes the API makes (tests make them cheap; default: argon2's). */
+  hashCost?: HashCost;
 }
 
 export interface RouteAccess {

@@ -9,10 +9,18 @@ export const CONSOLE_ERRORS = {
   EDU_ERR_VALIDATION: { status: 400, doc: 'A request field is missing or invalid; the message names it.' },
   EDU_ERR_PASSWORD_POLICY: { status: 400, doc: 'The new password does not meet the password policy.' },
   EDU_ERR_AUTH_REQUIRED: { status: 401, doc: 'No session: log in first.' },
-  EDU_ERR_SESSION_EXPIRED: { status: 401, doc: 'The session was idle longer than the idle timeout: log in again.' },
-  EDU_ERR_AUTH_FAILED: { status: 401, doc: 'Wrong username or password.' },
-  EDU_ERR_ACCOUNT_LOCKED: { status: 423, doc: 'Too many failed logins: the account is locked for a while.' },
-  EDU_ERR_ACCOUNT_DISABLED: { status: 403, doc: 'The account is disabled by an administrator.' },
+  EDU_ERR_SESSION_EXPIRED: {
+    status: 401,
+    doc: 'The session was idle longer than the idle timeout, or is older than its absolute lifetime: log in again.',
+  },
+  EDU_ERR_AUTH_FAILED: {
+    status: 401,
+    doc: 'Login failed: wrong username or password, or the account is locked or disabled (one answer for all).',
+  },
+  EDU_ERR_PASSWORD_CHANGE_REQUIRED: {
+    status: 403,
+    doc: 'An administrator set the password of this account: change it (POST /api/auth/password) before anything else.',
+  },
   EDU_ERR_CSRF: { status: 403, doc: 'The x-csrf-token header is missing or does not match the session.' },
   EDU_ERR_FORBIDDEN: { status: 403, doc: 'The role of the caller may not do this.' },
   EDU_ERR_OUT_OF_SCOPE: { status: 403, doc: "The organisation is outside the caller's subtree." },

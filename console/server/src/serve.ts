@@ -121,7 +121,7 @@ export async function serveConsole(opts: {
   const port = typeof addr === 'object' && addr ? addr.port : opts.config.port;
   return {
     app,
-    url: `http://${opts.config.host.includes(':') ? `[${opts.config.host}]` : opts.config.host}:${port}`,
+    url: `${opts.config.tls ? 'https' : 'http'}://${opts.config.host.includes(':') ? `[${opts.config.host}]` : opts.config.host}:${port}`,
     close: () => app.close(),
   };
 }

@@ -110,7 +110,7 @@ describe('socket.io push', () => {
       'province_monitor.p1': ['s1', 's3'],
       'auditor.s1': ['s1'],
       'sys_admin.p1': [],
-      'sec_admin.p1': ['s1', 's3'],
+      'sec_admin.p1': [],
       'audit_admin.p1': [],
     });
     expect(by['school_officer.s1'].got.find((g) => g.event === 'alert:new')!.payload.severity).toBe('critical');
@@ -140,7 +140,7 @@ describe('socket.io push', () => {
         .filter(([, v]) => v.length)
         .map(([k]) => k)
         .sort(),
-    ).toEqual(['auditor.s1', 'city_monitor.c1', 'province_monitor.p1', 'school_officer.s1', 'sec_admin.p1']);
+    ).toEqual(['auditor.s1', 'city_monitor.c1', 'province_monitor.p1', 'school_officer.s1']);
     expect(updated['city_monitor.c1']).toEqual(['s1:acknowledged']);
   });
 

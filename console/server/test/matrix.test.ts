@@ -56,8 +56,9 @@ const TABLE: Record<string, ((t: Target) => InjectOptions & { check?: Check }) |
   'GET /api/users': () => ({ url: '/api/users?pageSize=200', check: (r, sub) => within(sub, orgsOf(r.json().items)) }),
   'POST /api/users': (t) => ({
     url: '/api/users',
-    payload: { username: 'intruder', password: 'Good-Password-1', role: 'school_officer', orgId: t.org },
+    payload: { username: 'intruder', password: 'Good-Password-1', orgId: t.org },
   }),
+  'PUT /api/users/:id/grant': (t) => ({ url: `/api/users/${t.userId}/grant`, payload: { role: 'province_monitor' } }),
   'GET /api/users/assignable': (t) => ({ url: `/api/users/assignable?orgId=${t.org}` }),
   'GET /api/users/:id': (t) => ({ url: `/api/users/${t.userId}` }),
   'PATCH /api/users/:id': (t) => ({ url: `/api/users/${t.userId}`, payload: { disabled: true } }),
@@ -289,6 +290,7 @@ describe('route × role × outside organisation', () => {
       expect(h.app.ctx.state.incidents.get(t.incidentId)!.status).toBe('open');
       expect(h.app.notices.notices.get(t.noticeId)!.status).toBe('issued');
       expect(h.app.ctx.state.users.byId(t.userId)!.disabled).toBe(false);
+      expect(h.app.ctx.state.users.byId(t.userId)!.role).toBe('school_officer');
       expect(h.app.ctx.state.orgs.get(t.org)!.cidrs).not.toContain('0.0.0.0/0');
       expect(h.app.ctx.state.users.byUsername('intruder')).toBeUndefined();
       const policy = readPolicy(policyDirOf(h.dir));

@@ -3,8 +3,11 @@ import argon2 from 'argon2';
 import type { ConsoleConfig } from '../config';
 import { apiError } from '../errors';
 
-export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, { type: argon2.argon2id });
+/** argon2 cost parameters; the library defaults unless a test asks for cheaper ones. */
+export type HashCost = Pick<argon2.Options, 'memoryCost' | 'timeCost' | 'parallelism'>;
+
+export function hashPassword(password: string, cost: HashCost = {}): Promise<string> {
+  return argon2.hash(password, { ...cost, type: argon2.argon2id });
 }
 
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
@@ -15,10 +18,13 @@ export async function verifyPassword(hash: string, password: string): Promise<bo
   }
 }
 
-/** A hash to verify against when the user does not exist, so both paths cost the same. */
-let dummy: Promise<string> | undefined;
-export function dummyHash(): Promise<string> {
-  return (dummy ??= hashPassword('edusentry-no-such-user'));
+/** A hash (of the same cost as real ones) to verify against when no account's may be, so every path costs the same. */
+const dummies = new Map<string, Promise<string>>();
+export function dummyHash(cost: HashCost = {}): Promise<string> {
+  const key = JSON.stringify(cost);
+  let d = dummies.get(key);
+  if (!d) dummies.set(key, (d = hashPassword('edusentry-no-such-user', cost)));
+  return d;
 }
 
 /** What is wrong with `password`, or [] when it meets the policy. */

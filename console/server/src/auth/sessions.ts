@@ -1,8 +1,9 @@
 /**
  * Server-side sessions, in memory: an opaque cookie token maps to the user, the
  * CSRF token bound to the session and the time of last use. A session unused for
- * the idle timeout is gone (等保 8.1.4.1). Ended sessions are announced so live
- * connections can be closed.
+ * the idle timeout is gone (等保 8.1.4.1), and so is one older than the absolute
+ * lifetime however busy it is (a wall display does not stay logged in forever).
+ * Ended sessions are announced so live connections can be closed.
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -23,6 +24,7 @@ export class Sessions extends EventEmitter<{ ended: [Session, EndReason] }> {
   constructor(
     private readonly idleMs: number,
     private readonly now: () => number = Date.now,
+    private readonly lifetimeMs = Infinity,
   ) {
     super();
   }
@@ -39,12 +41,13 @@ export class Sessions extends EventEmitter<{ ended: [Session, EndReason] }> {
     return s;
   }
 
-  /** The live session for `token` (without marking it used), 'expired' if it idled out, undefined if unknown. */
+  /** The live session for `token` (without marking it used), 'expired' if it idled out or outlived its lifetime, undefined if unknown. */
   peek(token: string | undefined): Session | 'expired' | undefined {
     if (!token) return undefined;
     const s = this.byToken.get(token);
     if (!s) return undefined;
-    if (this.now() - s.lastSeen > this.idleMs) {
+    const now = this.now();
+    if (now - s.lastSeen > this.idleMs || now - s.createdAt > this.lifetimeMs) {
       this.end(s, 'expired');
       return 'expired';
     }
@@ -62,9 +65,9 @@ export class Sessions extends EventEmitter<{ ended: [Session, EndReason] }> {
     if (this.byToken.delete(s.token)) this.emit('ended', s, reason);
   }
 
-  /** Ends every session of a user (disabled, deleted, password changed by an admin). */
-  endUser(userId: string, reason: EndReason = 'revoked'): void {
-    for (const s of [...this.byToken.values()]) if (s.userId === userId) this.end(s, reason);
+  /** Ends every session of a user (disabled, deleted, password changed), but `keep` (the one that changed it). */
+  endUser(userId: string, reason: EndReason = 'revoked', keep?: Session): void {
+    for (const s of [...this.byToken.values()]) if (s.userId === userId && s !== keep) this.end(s, reason);
   }
 
   /** Ends idle sessions; called periodically. */

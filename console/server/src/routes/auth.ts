@@ -1,17 +1,28 @@
 /** Login, logout, the current user, own password change, and the role table. */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { sessionCookie } from '../auth/cookies';
 import { assertPolicy, dummyHash, hashPassword, verifyPassword } from '../auth/password';
-import { ROLE_PERMISSIONS, ROLES } from '../auth/roles';
+import { LoginGuard } from '../auth/lockout';
+import { permissionsOf, ROLE_PERMISSIONS, ROLES } from '../auth/roles';
 import { audit, authOf, type AppContext } from '../context';
 import { apiError } from '../errors';
 import { publicUser } from '../state';
 
 export const SESSION_COOKIE = 'edu_session';
 
+/** The answer to every failed login: wrong password, unknown user, locked or disabled account alike. */
+export const LOGIN_FAILED =
+  'login failed: wrong username or password, or the account is locked or disabled (ask the system administrator)';
+
+/** Secure cookie when configured, and whenever the request came over HTTPS (directly or via a trusted proxy). */
+export function secureCookieFor(config: AppContext['config'], req: FastifyRequest): boolean {
+  return config.session.secureCookie || req.protocol === 'https';
+}
+
 export const authRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { state, config, sessions } = ctx;
-  const secure = config.session.secureCookie;
+  const secureFor = (req: FastifyRequest) => secureCookieFor(config, req);
+  const guard = new LoginGuard(state.users, config.lockout, ctx.now);
 
   app.post<{ Body: { username: string; password: string } }>(
     '/api/auth/login',
@@ -32,61 +43,49 @@ export const authRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
     },
     async (req, reply) => {
       const { username, password } = req.body;
-      const user = state.users.byUsername(username);
-      const fail = (reason: string, orgId: string | null) =>
+      // Read the account and admit the attempt in one tick: parallel guesses see each other's count.
+      const found = state.users.byUsername(username);
+      const user = found && !found.disabled ? found : undefined;
+      const attempt = guard.admit(user, req.ip);
+      const refused = typeof attempt === 'string' ? attempt : undefined;
+      const fail = (reason: string) => {
         audit(ctx, req, {
           action: 'auth.login_failed',
           actor: username,
-          role: user?.role ?? null,
-          orgId,
-          target: user?.id ?? null,
+          role: found?.role ?? null,
+          orgId: found?.orgId ?? null,
+          target: found?.id ?? null,
           outcome: 'failure',
           details: { reason },
         });
-      if (!user) {
-        await verifyPassword(await dummyHash(), password); // same cost as a real check
-        fail('unknown user', null);
-        throw apiError('EDU_ERR_AUTH_FAILED', 'wrong username or password');
-      }
-      if (user.lockedUntilMs && user.lockedUntilMs > ctx.now()) {
-        fail('locked', user.orgId);
-        throw apiError(
-          'EDU_ERR_ACCOUNT_LOCKED',
-          `the account is locked after too many failed logins until ${new Date(user.lockedUntilMs).toISOString()}`,
-          {
-            lockedUntil: new Date(user.lockedUntilMs).toISOString(),
-          },
-        );
-      }
-      if (!(await verifyPassword(user.passwordHash, password))) {
-        const r = state.users.recordFailure(user.id, config.lockout.threshold, config.lockout.minutes * 60_000);
-        fail('wrong password', user.orgId);
-        if (r.lockedUntil) {
+        // One answer for every failure, so it tells nothing about the account (no enumeration).
+        return apiError('EDU_ERR_AUTH_FAILED', LOGIN_FAILED);
+      };
+      // Every path verifies one hash, so the answer takes as long whatever the reason.
+      const ok = await verifyPassword(user && !refused ? user.passwordHash : await dummyHash(ctx.hashCost), password);
+      if (typeof attempt === 'string') throw fail(attempt);
+      if (!user || !ok) {
+        const locks = attempt.failed();
+        if (locks.accountLockedUntil && found)
           audit(ctx, req, {
             action: 'auth.locked',
             actor: username,
-            role: user.role,
-            orgId: user.orgId,
-            target: user.id,
-            details: { lockedUntil: new Date(r.lockedUntil).toISOString() },
+            role: found.role,
+            orgId: found.orgId,
+            target: found.id,
+            details: { lockedUntil: new Date(locks.accountLockedUntil).toISOString() },
           });
-          throw apiError(
-            'EDU_ERR_ACCOUNT_LOCKED',
-            `too many failed logins: the account is locked until ${new Date(r.lockedUntil).toISOString()}`,
-            {
-              lockedUntil: new Date(r.lockedUntil).toISOString(),
-            },
-          );
-        }
-        throw apiError('EDU_ERR_AUTH_FAILED', 'wrong username or password', {
-          remaining: config.lockout.threshold - r.failed,
-        });
+        if (locks.addressLockedUntil)
+          audit(ctx, req, {
+            action: 'auth.address_locked',
+            actor: username,
+            orgId: null,
+            role: null,
+            details: { address: req.ip, lockedUntil: new Date(locks.addressLockedUntil).toISOString() },
+          });
+        throw fail(!found ? 'unknown user' : found.disabled ? 'disabled' : 'wrong password');
       }
-      if (user.disabled) {
-        fail('disabled', user.orgId);
-        throw apiError('EDU_ERR_ACCOUNT_DISABLED', 'the account is disabled; ask the system administrator');
-      }
-      state.users.recordSuccess(user.id);
+      if (!attempt.succeeded()) throw fail('account locked');
       const session = sessions.create(user.id);
       audit(ctx, req, {
         action: 'auth.login',
@@ -95,12 +94,12 @@ export const authRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
         orgId: user.orgId,
         target: user.id,
       });
-      reply.header('set-cookie', sessionCookie(SESSION_COOKIE, session.token, { secure }));
+      reply.header('set-cookie', sessionCookie(SESSION_COOKIE, session.token, { secure: secureFor(req) }));
       const fresh = state.users.byId(user.id)!;
       return {
         user: publicUser(fresh),
         csrfToken: session.csrf,
-        permissions: ROLE_PERMISSIONS[fresh.role],
+        permissions: permissionsOf(fresh.role),
         org: state.orgs.get(fresh.orgId),
       };
     },
@@ -110,7 +109,7 @@ export const authRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
     const auth = authOf(req);
     audit(ctx, req, { action: 'auth.logout', target: auth.user.id });
     sessions.end(auth.session, 'logout');
-    reply.header('set-cookie', sessionCookie(SESSION_COOKIE, '', { secure, maxAgeS: 0 }));
+    reply.header('set-cookie', sessionCookie(SESSION_COOKIE, '', { secure: secureFor(req), maxAgeS: 0 }));
     return reply.status(204).send();
   });
 
@@ -119,9 +118,10 @@ export const authRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
     return {
       user: auth.user,
       csrfToken: auth.session.csrf,
-      permissions: ROLE_PERMISSIONS[auth.role],
+      permissions: auth.user.mustChangePassword ? [] : permissionsOf(auth.role),
       org: auth.org,
       idleMinutes: config.session.idleMinutes,
+      expiresAt: new Date(auth.session.createdAt + config.session.absoluteHours * 3_600_000).toISOString(),
     };
   });
 
@@ -155,7 +155,16 @@ export const authRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
         throw apiError('EDU_ERR_AUTH_FAILED', 'body/currentPassword is wrong');
       }
       assertPolicy(req.body.newPassword, user.username, config.password, 'body/newPassword');
-      state.users.update(user.id, { passwordHash: await hashPassword(req.body.newPassword) });
+      if (await verifyPassword(user.passwordHash, req.body.newPassword))
+        throw apiError('EDU_ERR_PASSWORD_POLICY', 'body/newPassword must differ from the current password', {
+          problems: ['must differ from the current password'],
+        });
+      state.users.update(user.id, {
+        passwordHash: await hashPassword(req.body.newPassword, ctx.hashCost),
+        mustChangePassword: false,
+      });
+      // Whoever else holds a session of this account (a stolen cookie, the administrator who set the old password) is out.
+      sessions.endUser(user.id, 'revoked', auth.session);
       audit(ctx, req, { action: 'auth.password_change', target: user.id });
       return reply.status(204).send();
     },

@@ -1,7 +1,12 @@
-/** Accounts, managed by the system administrator within their subtree. */
+/**
+ * Accounts, within the caller's subtree. 三员 separation: the system administrator
+ * creates, disables, resets and deletes accounts (a new one has no role), the
+ * security administrator grants a role and organisation scope (授权), and no one
+ * changes an administrator account through the API (only `edusentry console create-admin`).
+ */
 import type { FastifyPluginAsync } from 'fastify';
 import { assertPolicy, hashPassword } from '../auth/password';
-import { ROLES, type Role } from '../auth/roles';
+import { GRANTABLE_ROLES, isAdminRole, ROLES, type Role } from '../auth/roles';
 import { assignableUsers } from '../assignees';
 import { audit, authOf, inScope, paging, type AppContext } from '../context';
 import { apiError } from '../errors';
@@ -10,6 +15,7 @@ import { publicUser, type User } from '../state';
 
 const usernameSchema = { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' } as const;
 const roleSchema = { type: 'string', enum: [...ROLES] } as const;
+const NO_ROLE_ON_CREATE = 'a new account has no role; the security administrator grants one (PUT /api/users/:id/grant)';
 
 export const userRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { state, config, sessions } = ctx;
@@ -20,6 +26,16 @@ export const userRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
     const u = state.users.byId(id);
     if (!u || !inScope(req, u.orgId)) throw apiError('EDU_ERR_NOT_FOUND', `no user "${id}"`);
     return publicUser(u);
+  };
+  /** A visible account that the API may change: not an administrator's (that includes the caller's own). */
+  const changeable = (req: Parameters<typeof authOf>[0], id: string): User => {
+    const u = visible(req, id);
+    if (isAdminRole(u.role))
+      throw apiError(
+        'EDU_ERR_FORBIDDEN',
+        `"${u.username}" is an administrator account (${u.role}); administrator accounts are created and changed only on the server (edusentry console create-admin)`,
+      );
+    return u;
   };
   const assignableOrg = (req: Parameters<typeof authOf>[0], orgId: string, field: string) => {
     if (!state.orgs.get(orgId)) throw apiError('EDU_ERR_VALIDATION', `${field} "${orgId}" is not an organisation`);
@@ -60,7 +76,7 @@ export const userRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
     async (req) => ({ items: assignableUsers(ctx, req, req.query.orgId) }),
   );
 
-  app.post<{ Body: { username: string; password: string; displayName?: string; role: Role; orgId: string } }>(
+  app.post<{ Body: { username: string; password: string; displayName?: string; role?: Role | null; orgId: string } }>(
     '/api/users',
     {
       config: write,
@@ -68,13 +84,13 @@ export const userRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
         tags: ['users'],
         body: {
           type: 'object',
-          required: ['username', 'password', 'role', 'orgId'],
+          required: ['username', 'password', 'orgId'],
           additionalProperties: false,
           properties: {
             username: usernameSchema,
             password: { type: 'string', minLength: 1, maxLength: 256 },
             displayName: { type: 'string', maxLength: 128 },
-            role: roleSchema,
+            role: { type: ['string', 'null'], enum: [...ROLES, null] },
             orgId: { type: 'string', minLength: 1 },
           },
         },
@@ -83,20 +99,22 @@ export const userRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
     async (req, reply) => {
       const b = req.body;
       assignableOrg(req, b.orgId, 'body/orgId');
+      if (b.role) throw apiError('EDU_ERR_FORBIDDEN', `body/role: ${NO_ROLE_ON_CREATE}`);
       if (state.users.byUsername(b.username))
         throw apiError('EDU_ERR_CONFLICT', `body/username "${b.username}" is already taken`);
       assertPolicy(b.password, b.username, config.password, 'body/password');
       const user = state.users.create({
         username: b.username,
         displayName: b.displayName,
-        role: b.role,
+        role: null,
         orgId: b.orgId,
-        passwordHash: await hashPassword(b.password),
+        passwordHash: await hashPassword(b.password, ctx.hashCost),
+        mustChangePassword: true,
       });
       audit(ctx, req, {
         action: 'user.create',
         target: user.id,
-        details: { username: user.username, role: user.role, orgId: user.orgId },
+        details: { username: user.username, role: null, orgId: user.orgId },
       });
       return reply.status(201).send(publicUser(user));
     },
@@ -132,30 +150,73 @@ export const userRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
       },
     },
     async (req) => {
-      const target = visible(req, req.params.id);
+      const target = changeable(req, req.params.id);
       const b = req.body;
-      const self = target.id === authOf(req).user.id;
-      if (self && (b.disabled || (b.role && b.role !== target.role) || (b.orgId && b.orgId !== target.orgId))) {
+      if (b.role !== undefined || b.orgId !== undefined)
         throw apiError(
-          'EDU_ERR_CONFLICT',
-          'you cannot disable, re-role or move your own account; ask another system administrator',
+          'EDU_ERR_FORBIDDEN',
+          `body/${b.role !== undefined ? 'role' : 'orgId'}: roles and organisation scope are granted by the security administrator (PUT /api/users/:id/grant)`,
         );
-      }
-      if (b.orgId) assignableOrg(req, b.orgId, 'body/orgId');
       if (b.password) assertPolicy(b.password, target.username, config.password, 'body/password');
+      // A password set by someone else must be changed by its owner, and it takes the grant away: whoever set
+      // it could log in first, so the security administrator grants the role again once the owner has the account.
       const user = state.users.update(target.id, {
         displayName: b.displayName,
-        role: b.role,
-        orgId: b.orgId,
         disabled: b.disabled,
-        passwordHash: b.password ? await hashPassword(b.password) : undefined,
+        ...(b.password
+          ? { passwordHash: await hashPassword(b.password, ctx.hashCost), mustChangePassword: true, role: null }
+          : {}),
       });
-      if (b.disabled || b.password || b.role || b.orgId) if (!self) sessions.endUser(target.id);
+      if (b.disabled || b.password) sessions.endUser(target.id);
       const { password, ...logged } = b;
       audit(ctx, req, {
         action: 'user.update',
         target: user.id,
-        details: { username: user.username, ...logged, ...(password ? { passwordReset: true } : {}) },
+        details: {
+          username: user.username,
+          ...logged,
+          ...(password ? { passwordReset: true, previousRole: target.role } : {}),
+        },
+      });
+      return publicUser(user);
+    },
+  );
+
+  // 授权: the security administrator gives a non-administrator account its role and organisation scope.
+  app.put<{ Params: { id: string }; Body: { role: Role | null; orgId?: string } }>(
+    '/api/users/:id/grant',
+    {
+      config: { permission: 'users:grant' },
+      schema: {
+        tags: ['users'],
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['role'],
+          additionalProperties: false,
+          properties: {
+            role: { type: ['string', 'null'], enum: [...GRANTABLE_ROLES, null] },
+            orgId: { type: 'string', minLength: 1 },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const target = changeable(req, req.params.id);
+      const b = req.body;
+      if (b.orgId) assignableOrg(req, b.orgId, 'body/orgId');
+      const user = state.users.update(target.id, { role: b.role, orgId: b.orgId });
+      if (user.role !== target.role || user.orgId !== target.orgId) sessions.endUser(target.id);
+      audit(ctx, req, {
+        action: 'user.grant',
+        target: user.id,
+        details: {
+          username: user.username,
+          role: user.role,
+          orgId: user.orgId,
+          previousRole: target.role,
+          previousOrgId: target.orgId,
+        },
       });
       return publicUser(user);
     },
@@ -165,7 +226,7 @@ export const userRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
     '/api/users/:id/unlock',
     { config: write, schema: { tags: ['users'], params: idParams } },
     async (req) => {
-      const target = visible(req, req.params.id);
+      const target = changeable(req, req.params.id);
       const user = state.users.unlock(target.id);
       audit(ctx, req, { action: 'user.unlock', target: user.id, details: { username: user.username } });
       return publicUser(user);
@@ -176,8 +237,7 @@ export const userRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
     '/api/users/:id',
     { config: write, schema: { tags: ['users'], params: idParams } },
     async (req, reply) => {
-      const target = visible(req, req.params.id);
-      if (target.id === authOf(req).user.id) throw apiError('EDU_ERR_CONFLICT', 'you cannot delete your own account');
+      const target = changeable(req, req.params.id);
       state.users.remove(target.id);
       sessions.endUser(target.id);
       audit(ctx, req, { action: 'user.delete', target: target.id, details: { username: target.username } });

@@ -73,6 +73,20 @@ const MIGRATIONS: string[] = [
      id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, event TEXT NOT NULL, notice_id TEXT,
      title TEXT NOT NULL, at INTEGER NOT NULL, read_at INTEGER);
    CREATE INDEX notifications_user ON notifications(user_id, read_at);`,
+  // 三员 separation: an account may have no role until the security administrator grants one, and a
+  // password someone else set must be changed at the owner's next login. SQLite cannot drop NOT NULL in place.
+  `CREATE TABLE users_v2 (
+     id TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE COLLATE NOCASE, display_name TEXT NOT NULL DEFAULT '',
+     role TEXT, org_id TEXT NOT NULL REFERENCES orgs(id), password_hash TEXT NOT NULL,
+     disabled INTEGER NOT NULL DEFAULT 0, failed_logins INTEGER NOT NULL DEFAULT 0, locked_until INTEGER,
+     created_at INTEGER NOT NULL, last_login_at INTEGER, password_changed_at INTEGER NOT NULL,
+     must_change_password INTEGER NOT NULL DEFAULT 0);
+   INSERT INTO users_v2 (id, username, display_name, role, org_id, password_hash, disabled, failed_logins,
+     locked_until, created_at, last_login_at, password_changed_at)
+     SELECT id, username, display_name, role, org_id, password_hash, disabled, failed_logins,
+     locked_until, created_at, last_login_at, password_changed_at FROM users;
+   DROP TABLE users;
+   ALTER TABLE users_v2 RENAME TO users;`,
 ];
 
 export type Db = Database.Database;

@@ -8,9 +8,12 @@ export interface User {
   id: string;
   username: string;
   displayName: string;
-  role: Role;
+  /** null: the account can log in but may do nothing until the security administrator grants a role. */
+  role: Role | null;
   orgId: string;
   disabled: boolean;
+  /** The password was set by someone else: every route but the own password change is refused until it is changed. */
+  mustChangePassword: boolean;
   lockedUntil: string | null;
   failedLogins: number;
   createdAt: string;
@@ -21,7 +24,7 @@ interface Row {
   id: string;
   username: string;
   display_name: string;
-  role: Role;
+  role: Role | null;
   org_id: string;
   password_hash: string;
   disabled: number;
@@ -29,6 +32,7 @@ interface Row {
   locked_until: number | null;
   created_at: number;
   last_login_at: number | null;
+  must_change_password: number;
 }
 
 export interface UserWithSecret extends User {
@@ -90,20 +94,44 @@ export class Users {
     return (this.db.prepare('SELECT count(*) n FROM users WHERE org_id = ?').get(orgId) as { n: number }).n;
   }
 
-  create(u: { username: string; displayName?: string; role: Role; orgId: string; passwordHash: string }): User {
+  create(u: {
+    username: string;
+    displayName?: string;
+    role: Role | null;
+    orgId: string;
+    passwordHash: string;
+    mustChangePassword?: boolean;
+  }): User {
     const id = randomUUID();
     const now = this.now();
     this.db
       .prepare(
-        'INSERT INTO users (id, username, display_name, role, org_id, password_hash, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO users (id, username, display_name, role, org_id, password_hash, created_at, password_changed_at, must_change_password) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       )
-      .run(id, u.username, u.displayName ?? u.username, u.role, u.orgId, u.passwordHash, now, now);
+      .run(
+        id,
+        u.username,
+        u.displayName ?? u.username,
+        u.role,
+        u.orgId,
+        u.passwordHash,
+        now,
+        now,
+        u.mustChangePassword ? 1 : 0,
+      );
     return this.byId(id)!;
   }
 
   update(
     id: string,
-    patch: { displayName?: string; role?: Role; orgId?: string; disabled?: boolean; passwordHash?: string },
+    patch: {
+      displayName?: string;
+      role?: Role | null;
+      orgId?: string;
+      disabled?: boolean;
+      passwordHash?: string;
+      mustChangePassword?: boolean;
+    },
   ): User {
     const sets: string[] = [];
     const params: unknown[] = [];
@@ -126,6 +154,10 @@ export class Users {
     if (patch.passwordHash !== undefined) {
       sets.push('password_hash = ?, password_changed_at = ?');
       params.push(patch.passwordHash, this.now());
+    }
+    if (patch.mustChangePassword !== undefined) {
+      sets.push('must_change_password = ?');
+      params.push(patch.mustChangePassword ? 1 : 0);
     }
     if (sets.length) this.db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = ?`).run(...params, id);
     return this.byId(id)!;
@@ -168,6 +200,7 @@ export function publicUser(u: User | UserWithSecret): User {
     role: u.role,
     orgId: u.orgId,
     disabled: u.disabled,
+    mustChangePassword: u.mustChangePassword,
     lockedUntil: u.lockedUntil,
     failedLogins: u.failedLogins,
     createdAt: u.createdAt,
@@ -183,6 +216,7 @@ function toUser(r: Row): User {
     role: r.role,
     orgId: r.org_id,
     disabled: !!r.disabled,
+    mustChangePassword: !!r.must_change_password,
     lockedUntil: iso(r.locked_until),
     failedLogins: r.failed_logins,
     createdAt: iso(r.created_at)!,

@@ -17,6 +17,10 @@ export function fetchUpdateUser(id: string, body: Api.User.PatchBody) {
   return http.patch<Api.Auth.User>(`/api/users/${encodeURIComponent(id)}`, body);
 }
 
+export function fetchGrantUser(id: string, body: Api.User.GrantBody) {
+  return http.put<Api.Auth.User>(`/api/users/${encodeURIComponent(id)}/grant`, body);
+}
+
 export function fetchUnlockUser(id: string) {
   return http.post<Api.Auth.User>(`/api/users/${encodeURIComponent(id)}/unlock`);
 }

@@ -102,5 +102,7 @@ export const http = {
     request<T>('POST', url, { ...opts, body: body ?? {} }),
   patch: <T>(url: string, body: unknown, opts: Omit<RequestOptions, 'body'> = {}) =>
     request<T>('PATCH', url, { ...opts, body }),
+  put: <T>(url: string, body: unknown, opts: Omit<RequestOptions, 'body'> = {}) =>
+    request<T>('PUT', url, { ...opts, body }),
   del: <T>(url: string, opts: RequestOptions = {}) => request<T>('DELETE', url, opts),
 };

@@ -66,7 +66,7 @@ describe('locales', () => {
   it('maps every documented error code', () => {
     for (const code of [
       'EDU_ERR_AUTH_FAILED',
-      'EDU_ERR_ACCOUNT_LOCKED',
+      'EDU_ERR_PASSWORD_CHANGE_REQUIRED',
       'EDU_ERR_SESSION_EXPIRED',
       'EDU_ERR_OUT_OF_SCOPE',
       'EDU_ERR_INVALID_TRANSITION',

@@ -42,6 +42,11 @@ export const useAuthStore = defineStore('auth', () => {
     return isLogin.value;
   }
 
+  /** Reads the session again (after the own password change: permissions and flags change). */
+  async function refresh() {
+    apply(await fetchMe());
+  }
+
   async function logout() {
     try {
       await fetchLogout();
@@ -55,5 +60,18 @@ export const useAuthStore = defineStore('auth', () => {
     endedReason.value = reason;
   }
 
-  return { session, user, org, isLogin, permissions, endedReason, can, login, ensureSession, logout, sessionEnded };
+  return {
+    session,
+    user,
+    org,
+    isLogin,
+    permissions,
+    endedReason,
+    can,
+    login,
+    ensureSession,
+    refresh,
+    logout,
+    sessionEnded,
+  };
 });
