@@ -216,7 +216,9 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(auditRoutes, { ctx });
   await app.register(ruleRoutes, {
     ctx,
-    policy: new RulePolicy(opts.rulePolicyDir ?? policyDirOf(dirname(resolve(opts.statePath))), now),
+    policy: new RulePolicy(opts.rulePolicyDir ?? policyDirOf(dirname(resolve(opts.statePath))), now, (id) =>
+      state.orgs.subtree(id),
+    ),
   });
 
   const dist = resolve(config.webDist ?? join(__dirname, '..', '..', 'web', 'dist'));

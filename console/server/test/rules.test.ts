@@ -10,7 +10,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger, type AlertEvent, type EcsEvent } from '@edusentry/core';
-import { AnalyzerService, analyzerConfigSchema, readPolicy, policyDirOf } from '@edusentry/analyzer';
+import { AnalyzerService, analyzerConfigSchema, policyDirOf, readPolicy, writePolicy } from '@edusentry/analyzer';
 import type { InjectOptions } from 'fastify';
 import { ROLES } from '../src/auth/roles';
 import { harness, T0, userName, type Harness, type Session } from './helpers';
@@ -221,6 +221,26 @@ describe('rules and policies', () => {
     expect((await call(s1, 'DELETE', `/api/rules/exceptions/${installation.json().id}`)).statusCode).toBe(404);
   });
 
+  it('an organisation exception follows the tree, and long-expired exceptions are dropped', async () => {
+    const city = await call(p1, 'POST', '/api/rules/exceptions', {
+      ruleId: PROBE,
+      orgId: 'c1',
+      url: '/admin/city/*',
+      expiresAt: new Date(h.clock.now + 3_600_000).toISOString(),
+      reason: 'city portal migration',
+    });
+    expect(city.json().orgIds.sort()).toEqual(['c1', 's1', 's2']);
+    h.app.ctx.state.orgs.insert({ id: 's4', name: '四中', level: 'school', parentId: 'c1', cidrs: [] });
+    const dir = policyDirOf(h.dir);
+    const stale = { ...city.json(), id: 'exc-stale', expiresAt: new Date(h.clock.now - 31 * 86_400_000).toISOString() };
+    writePolicy(dir, { ...readPolicy(dir), exceptions: [...readPolicy(dir).exceptions, stale] });
+    await call(p1, 'PATCH', `/api/rules/${SHIPPED_LIKE}`, { level: 'low' });
+    const after = readPolicy(dir).exceptions;
+    expect(after.find((e) => e.id === city.json().id)!.orgIds!.sort()).toEqual(['c1', 's1', 's2', 's4']);
+    expect(after.map((e) => e.id)).not.toContain('exc-stale');
+    await call(p1, 'DELETE', `/api/rules/exceptions/${city.json().id}`);
+  });
+
   it('refuses an exception with a clear error naming the field', async () => {
     const base = { ruleId: PROBE, expiresAt: new Date(h.clock.now + 60_000).toISOString(), reason: 'x' };
     const cases: [object, number, RegExp][] = [
@@ -304,9 +324,9 @@ describe('rules and policies', () => {
     const rule = items.filter((r) => r.action.startsWith('rule.'));
     const count = (action: string, outcome = 'success') =>
       rule.filter((r) => r.action === action && r.outcome === outcome).length;
-    expect(count('rule.update')).toBe(3);
-    expect(count('rule.exception.create')).toBe(3);
-    expect(count('rule.exception.delete')).toBe(1);
+    expect(count('rule.update')).toBe(4);
+    expect(count('rule.exception.create')).toBe(4);
+    expect(count('rule.exception.delete')).toBe(2);
     expect(count('rule.upload')).toBe(2);
     expect(count('rule.upload', 'failure')).toBeGreaterThanOrEqual(5);
     expect(count('rule.upload.delete')).toBe(1);

@@ -31,15 +31,22 @@ export interface UploadProblem {
 
 export type UploadCheck = { ok: true; ruleIds: string[]; titles: string[] } | { ok: false; problems: UploadProblem[] };
 
+const PRUNE_AFTER_MS = 30 * 86_400_000;
+
 /** What an uploaded rule's id may be (Sigma ids are UUIDs; never a path). */
 const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 export class RulePolicy {
   private pipelines?: Pipeline[];
 
+  /**
+   * `subtreeOf` resolves an exception's organisation to it and everything below, which is what the
+   * analyzer matches; every change re-resolves all of them, so the subtrees follow the tree.
+   */
   constructor(
     readonly dir: string,
     private readonly now: () => number,
+    private readonly subtreeOf: (orgId: string) => string[] = (id) => [id],
   ) {}
 
   read(): RulePolicyDoc {
@@ -51,10 +58,17 @@ export class RulePolicy {
     return readCatalogue(this.dir);
   }
 
-  /** Applies one edit as the next version; returns the document written. */
+  /**
+   * Applies one edit as the next version; returns the document written. Exceptions that expired
+   * more than PRUNE_AFTER_MS ago are dropped (their creation stays in the audit trail).
+   */
   change(actor: string, edit: (doc: RulePolicyDoc) => void): RulePolicyDoc {
     const doc = structuredClone(this.read());
     edit(doc);
+    const now = this.now();
+    doc.exceptions = doc.exceptions
+      .filter((e) => !(Date.parse(e.expiresAt) < now - PRUNE_AFTER_MS))
+      .map((e) => (e.orgId ? { ...e, orgIds: this.subtreeOf(e.orgId) } : e));
     doc.version += 1;
     doc.updatedAt = new Date(this.now()).toISOString();
     doc.updatedBy = actor;
