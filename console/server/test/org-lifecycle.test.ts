@@ -61,6 +61,11 @@ describe('organisation deletion', () => {
       url: `/api/alerts?from=${T0 - 86_400_000}&to=${T0 + 1}&pageSize=200`,
     });
     expect(alerts.json().items.map((a: { event: { id: string } }) => a.event.id)).toContain(old.event.id);
+    const bySchool = await h.req(city, {
+      method: 'GET',
+      url: `/api/alerts?orgId=s7&from=${T0 - 86_400_000}&to=${T0 + 1}`,
+    });
+    expect(bySchool.json().items.map((a: { event: { id: string } }) => a.event.id)).toEqual([old.event.id]);
     const row = h.app.ctx.state.db.prepare("SELECT name FROM orgs WHERE id = 's7'").get();
     expect(row).toEqual({ name: '七中' });
     const aa = await h.login('audit_admin.p1');

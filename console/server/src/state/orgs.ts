@@ -15,6 +15,7 @@ export class OrgTree {
   private byId = new Map<string, OrgNode>();
   /** Live and deleted nodes: scope (history) is computed over these. */
   private everyNode: OrgNode[] = [];
+  private everIds = new Set<string>();
   private deleted = new Map<string, { at: number; actor: string | null }>();
   private root: string | undefined;
 
@@ -46,6 +47,7 @@ export class OrgTree {
       parentId: r.parent_id,
       cidrs: JSON.parse(r.cidrs),
     }));
+    this.everIds = new Set(this.everyNode.map((n) => n.id));
     this.nodes = this.everyNode.filter((n) => !this.deleted.has(n.id));
     this.byId = new Map(this.nodes.map((n) => [n.id, n]));
     this.root = this.nodes.find((n) => !n.parentId)?.id;
@@ -62,7 +64,7 @@ export class OrgTree {
 
   /** Whether a node with this id exists or ever existed (ids are never reused). */
   everUsed(id: string): boolean {
-    return this.everyNode.some((n) => n.id === id);
+    return this.everIds.has(id);
   }
 
   deletedAt(id: string): number | undefined {
@@ -83,7 +85,7 @@ export class OrgTree {
 
   /** Ids of `rootId` and everything below it, deleted nodes included (their history stays in scope). */
   subtree(rootId: string): string[] {
-    return this.byId.has(rootId) ? subtreeIds(this.everyNode, rootId) : [];
+    return this.everUsed(rootId) ? subtreeIds(this.everyNode, rootId) : [];
   }
 
   /** Ids of the nodes above `id`, nearest first. */
