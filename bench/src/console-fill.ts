@@ -27,8 +27,21 @@ export function alertOn(e: EcsEvent, n: number): AlertEvent {
       license: 'DRL-1.1',
     },
     threat: { framework: 'MITRE ATT&CK', tactic: { name: [TACTICS[n % TACTICS.length]] } },
-    edu: { alert: { status: n % 4 === 0 ? 'closed' : 'new', events: [e.event.id] } },
+    edu: {
+      alert: {
+        status: n % 4 === 0 ? 'closed' : 'new',
+        events: [e.event.id],
+        // The campus end, as the analyzer sets it: the source of outbound traffic, else the destination.
+        ...sides(e),
+      },
+    },
   };
+}
+
+function sides(e: EcsEvent): { asset?: string; remote?: string } {
+  const [asset, remote] =
+    e.network?.direction === 'outbound' ? [e.source?.ip, e.destination?.ip] : [e.destination?.ip, e.source?.ip];
+  return asset ? { asset, ...(remote ? { remote } : {}) } : {};
 }
 
 /** A search engine's indices under a prefix, for bulk-load settings. */

@@ -149,12 +149,14 @@ export function alertDoc(
 ): AlertEvent {
   const rule: SeedRule = over.rule ?? RULES[n % RULES.length];
   const net = schoolNet(orgId);
+  const src = over.src ?? `203.0.113.${(n * 7) % 40}`;
+  const dst = `${net}.1.${(n % 6) + 10}`;
   const doc: AlertEvent & Record<string, unknown> = {
     '@timestamp': new Date(at).toISOString(),
     event: { id: '', kind: 'alert', dataset: 'alert', severity: SEVERITY[rule.level] },
     organization: { id: orgId, name: ORGS.find((o) => o.id === orgId)!.name },
-    source: { ip: over.src ?? `203.0.113.${(n * 7) % 40}` },
-    destination: { ip: `${net}.1.${(n % 6) + 10}` },
+    source: { ip: src },
+    destination: { ip: dst },
     rule: {
       id: rule.id,
       name: rule.name,
@@ -170,6 +172,9 @@ export function alertDoc(
         status: over.status ?? 'new',
         events: over.events ?? [],
         count: 1 + (n % 5),
+        // An inbound attack: the campus end is the destination (as the analyzer sets it).
+        asset: dst,
+        remote: src,
         first_seen: new Date(at - 60_000).toISOString(),
         last_seen: new Date(at).toISOString(),
       },

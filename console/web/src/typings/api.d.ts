@@ -41,12 +41,9 @@ declare namespace Api {
       id: string;
       username: string;
       displayName: string;
-      /** null: no role granted yet (the security administrator grants one). */
-      role: Role | null;
+      role: Role;
       orgId: string;
       disabled: boolean;
-      /** Someone else set the password: the owner changes it before anything else. */
-      mustChangePassword: boolean;
       lockedUntil: string | null;
       failedLogins: number;
       createdAt: string;
@@ -58,7 +55,6 @@ declare namespace Api {
       permissions: string[];
       org: Org.OrgNode;
       idleMinutes?: number;
-      expiresAt?: string;
     }
     interface LoginBody {
       username: string;
@@ -91,22 +87,19 @@ declare namespace Api {
       role: Auth.Role;
       orgId: string;
     }
-    /** A new account has no role: the security administrator grants one (PUT /api/users/:id/grant). */
     interface CreateBody {
       username: string;
       password: string;
       displayName?: string;
+      role: Auth.Role;
       orgId: string;
     }
     interface PatchBody {
       displayName?: string;
+      role?: Auth.Role;
+      orgId?: string;
       disabled?: boolean;
       password?: string;
-    }
-    /** 授权: a non-administrator role (or null to revoke) and the organisation scope. */
-    interface GrantBody {
-      role: Exclude<Auth.Role, 'sys_admin' | 'sec_admin' | 'audit_admin'> | null;
-      orgId?: string;
     }
   }
 
@@ -136,6 +129,9 @@ declare namespace Api {
           assignee?: string;
           events: string[];
           count?: number;
+          /** The campus end (the analyzer's edu.alert.asset) and the other end. */
+          asset?: string;
+          remote?: string;
           first_seen?: string;
           last_seen?: string;
           reason?: string;
@@ -179,6 +175,8 @@ declare namespace Api {
       assignee?: string;
       sourceIp?: string;
       destinationIp?: string;
+      asset?: string;
+      remote?: string;
       q?: string;
       sort?: SortField;
       order?: 'asc' | 'desc';
