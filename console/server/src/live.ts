@@ -68,8 +68,10 @@ export function attachLive(app: FastifyInstance, ctx: AppContext): Server {
     const orgIds = ctx.state.orgs.subtree(user.orgId);
     const isRoot = user.orgId === ctx.state.orgs.installationRoot();
     const rooms = [sessionRoom(found.token)];
-    if (can(user.role, 'alerts:read')) rooms.push(...orgIds.map((o) => `alerts:${o}`));
-    if (can(user.role, 'collectors:read'))
+    // Until a password an administrator set is changed, the session gets no pushes either.
+    const role = user.mustChangePassword ? null : user.role;
+    if (can(role, 'alerts:read')) rooms.push(...orgIds.map((o) => `alerts:${o}`));
+    if (can(role, 'collectors:read'))
       rooms.push(...orgIds.map((o) => `collectors:${o}`), ...(isRoot ? [`collectors:${ORGLESS}`] : []));
     socket.data.username = user.username;
     void socket.join(rooms);

@@ -3,6 +3,8 @@
  * current password; sessions have an absolute lifetime besides the idle timeout; the
  * auth hook decides on the matched route, not the raw URL.
  */
+import type { AddressInfo } from 'node:net';
+import { io as connect } from 'socket.io-client';
 import { harness, PASSWORD, type Harness } from './helpers';
 
 let h: Harness;
@@ -96,5 +98,49 @@ describe('the auth hook decides on the matched route', () => {
     expect(forbidden.json().code).toBe('EDU_ERR_FORBIDDEN');
     const ok = await h.req(officer, { method: 'GET', url: '/%61pi/roles' });
     expect(ok.statusCode).toBe(200);
+  });
+});
+
+describe('live pushes', () => {
+  it('a session that must change its password joins no alert or collector room until it has', async () => {
+    const live = await harness({ live: true, hashCost: { memoryCost: 4096, timeCost: 2, parallelism: 1 } });
+    const sockets: ReturnType<typeof connect>[] = [];
+    try {
+      await live.app.listen({ host: '127.0.0.1', port: 0 });
+      const url = `http://127.0.0.1:${(live.app.server.address() as AddressInfo).port}`;
+      const fresh = live.app.ctx.state.users.byUsername('school_officer.s1')!;
+      live.app.ctx.state.users.update(fresh.id, { mustChangePassword: true });
+      const open = async (cookie: string) => {
+        const socket = connect(url, {
+          path: '/socket.io',
+          transports: ['websocket'],
+          reconnection: false,
+          extraHeaders: { cookie },
+        });
+        sockets.push(socket);
+        await new Promise<void>((resolve, reject) => {
+          socket.on('connect', () => resolve());
+          socket.on('connect_error', reject);
+        });
+      };
+      const rooms = async () => ({
+        alerts: (await live.app.io!.in('alerts:s1').fetchSockets()).length,
+        collectors: (await live.app.io!.in('collectors:s1').fetchSockets()).length,
+      });
+      const s = await live.login('school_officer.s1');
+      await open(s.cookie);
+      expect(await rooms()).toEqual({ alerts: 0, collectors: 0 });
+      const changed = await live.req(s, {
+        method: 'POST',
+        url: '/api/auth/password',
+        payload: { currentPassword: PASSWORD, newPassword: 'Owner-Chosen-Pass-5' },
+      });
+      expect(changed.statusCode).toBe(204);
+      await open(s.cookie);
+      expect(await rooms()).toEqual({ alerts: 1, collectors: 1 });
+    } finally {
+      for (const socket of sockets) socket.close();
+      await live.close();
+    }
   });
 });
