@@ -31,6 +31,23 @@ export const GBT20986: Record<string, { category: string; subcategory?: string }
   'gbt20986.hidden_danger': { category: '安全隐患事件' },
 };
 
+/** A finding kind → the `gbt20986.*` tag of the rule that alerts on it (rules/sigma/sites). */
+const TAG_OF_KIND: Record<string, string> = {
+  down: 'gbt20986.facility_failure',
+  tampered: 'gbt20986.network_attack.web_tampering',
+  redirect_offsite: 'gbt20986.network_attack.web_tampering',
+  injected_script: 'gbt20986.malware.web_embedded',
+  dark_link: 'gbt20986.content_security',
+  sensitive_word: 'gbt20986.content_security',
+  dns_mismatch: 'gbt20986.network_attack.dns_hijack',
+  personal_data: 'gbt20986.data_security.leak',
+};
+
+/** The GB/T 20986-2023 category of a finding kind (安全隐患事件 for the rest). */
+export function gbt20986Of(kind: string): { category: string; subcategory?: string } {
+  return GBT20986[TAG_OF_KIND[kind] ?? 'gbt20986.hidden_danger'];
+}
+
 /**
  * When a site recovers, its open "site down" alerts (same rule, site host and school, last 30 days)
  * get `edu.alert.recovered_at` and the recovery's event id: the recovery on the alert's record.

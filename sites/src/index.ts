@@ -12,4 +12,13 @@ export { analyzePage, type PageAnalysis, type PageLink, type HidingTechnique } f
 export { findPersonalData, isValidIdNumber, idCheckDigit } from './pii';
 export { loadSiteRules, sitesRulesDir } from './rules';
 export { Scheduler, type SchedulerOptions, type SchedulerStats } from './scheduler';
-export { SITE_RULES, GBT20986, recordRecoveries, storeWriter } from './alerts';
+export { SITE_RULES, GBT20986, gbt20986Of, recordRecoveries, storeWriter } from './alerts';
+export {
+  currentStatus,
+  availability,
+  WALL_STATES,
+  type SiteStatus,
+  type WallState,
+  type StoredFinding,
+  type AvailabilityBucket,
+} from './status';

@@ -36,6 +36,7 @@ import { orgRoutes } from './routes/orgs';
 import { postureRoutes } from './routes/posture';
 import { ruleRoutes } from './routes/rules';
 import { searchRoutes } from './routes/search';
+import { siteRoutes } from './routes/sites';
 import { userRoutes } from './routes/users';
 import { ConsoleState, publicUser } from './state';
 import { RulePolicy } from './state/rule-policy';
@@ -213,6 +214,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(postureRoutes, { ctx });
   await app.register(searchRoutes, { ctx });
   await app.register(collectorRoutes, { ctx });
+  await app.register(siteRoutes, { ctx });
   await app.register(auditRoutes, { ctx });
   await app.register(ruleRoutes, {
     ctx,

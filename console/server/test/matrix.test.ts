@@ -6,8 +6,19 @@
 import type { AlertEvent, EcsEvent, HeartbeatEvent } from '@edusentry/core';
 import { EMPTY_POLICY, policyDirOf, readPolicy, writePolicy } from '@edusentry/analyzer';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { SiteRegistry } from '@edusentry/sites';
 import { canAny, ROLES, type Role } from '../src/auth/roles';
 import { alert, docs, getAlert, harness, httpEvent, T0, type Harness, type Session } from './helpers';
+
+const SITE = {
+  keyPages: [],
+  owner: '',
+  intervalSec: 300,
+  expectedDns: [],
+  ownCidrs: [],
+  ownDomains: [],
+  enabled: true,
+};
 
 /** The user of each role in the matrix, and a school outside their subtree. */
 const ACTORS: Record<Role, { username: string; outside: string; subtree: string[] }> = {
@@ -27,6 +38,7 @@ interface Target {
   userId: string;
   noticeId: string;
   attachmentId: string;
+  siteId: string;
 }
 
 type Check = (res: LightMyRequestResponse, subtree: string[]) => void;
@@ -127,6 +139,17 @@ const TABLE: Record<string, ((t: Target) => InjectOptions & { check?: Check }) |
   'GET /api/posture': (t) => ({ url: `/api/posture?orgId=${t.org}` }),
   'POST /api/search': (t) => ({ url: '/api/search', payload: { orgId: t.org } }),
   'GET /api/collectors': (t) => ({ url: `/api/collectors?orgId=${t.org}` }),
+  'GET /api/sites': (t) => ({ url: `/api/sites?orgId=${t.org}` }),
+  'GET /api/sites/wall': (t) => ({ url: `/api/sites/wall?orgId=${t.org}` }),
+  'POST /api/sites': (t) => ({
+    url: '/api/sites',
+    payload: { orgId: t.org, name: 'x', url: 'http://intruder.example/' },
+  }),
+  'GET /api/sites/:id': (t) => ({ url: `/api/sites/${t.siteId}` }),
+  'GET /api/sites/:id/availability': (t) => ({ url: `/api/sites/${t.siteId}/availability` }),
+  'PATCH /api/sites/:id': (t) => ({ url: `/api/sites/${t.siteId}`, payload: { name: 'hijacked' } }),
+  'DELETE /api/sites/:id': (t) => ({ url: `/api/sites/${t.siteId}` }),
+  'POST /api/sites/:id/baseline/accept': (t) => ({ url: `/api/sites/${t.siteId}/baseline/accept` }),
   'GET /api/audit': () => ({ url: '/api/audit?pageSize=200', check: (r, sub) => within(sub, orgsOf(r.json().items)) }),
   // Rules run for the whole installation: below the root, changing one is out of scope.
   'GET /api/rules': () => ({ url: '/api/rules', check: (r) => expect(r.statusCode).toBe(200) }),
@@ -175,6 +198,12 @@ const LEAKS: { route: string; req: InjectOptions; orgs: (body: any) => (string |
     orgs: (b) => orgsOf(b.items).filter((o) => o !== null),
   },
   { route: 'GET /api/rules/exceptions', req: { url: '/api/rules/exceptions' }, orgs: (b) => orgsOf(b.items) },
+  { route: 'GET /api/sites', req: { url: '/api/sites' }, orgs: (b) => orgsOf(b.items) },
+  {
+    route: 'GET /api/sites/wall',
+    req: { url: '/api/sites/wall' },
+    orgs: (b) => b.items.map((n: { orgId: string }) => n.orgId),
+  },
 ];
 
 let h: Harness;
@@ -185,6 +214,7 @@ beforeAll(async () => {
   h = await harness();
   const all = ['s1', 's2', 's3', 's9'];
   const events: EcsEvent[] = [];
+  const sites = SiteRegistry.open(h.dir);
   for (const [i, org] of all.entries()) {
     const a = alert(i, org, { dst: `10.${org.slice(1)}.0.1` });
     const hb = {
@@ -232,8 +262,10 @@ beforeAll(async () => {
       userId: officer.id,
       noticeId: notice.id,
       attachmentId: file.id,
+      siteId: sites.upsert({ ...SITE, orgId: org, name: `site ${org}`, url: `http://www.${org}.example/` }).site.id,
     };
   }
+  sites.close();
   await h.store.write(events);
   // A rule exception in every school (the rule policy folder the console shares with the analyzer).
   writePolicy(policyDirOf(h.dir), {
@@ -293,6 +325,10 @@ describe('route × role × outside organisation', () => {
       expect(h.app.ctx.state.users.byId(t.userId)!.role).toBe('school_officer');
       expect(h.app.ctx.state.orgs.get(t.org)!.cidrs).not.toContain('0.0.0.0/0');
       expect(h.app.ctx.state.users.byUsername('intruder')).toBeUndefined();
+      const sites = SiteRegistry.open(h.dir);
+      expect(sites.get(t.siteId)?.name).toBe(`site ${t.org}`);
+      expect(sites.byUrl('http://intruder.example/')).toBeUndefined();
+      sites.close();
       const policy = readPolicy(policyDirOf(h.dir));
       expect([policy.version, policy.exceptions.length]).toEqual([1, 4]);
     });
