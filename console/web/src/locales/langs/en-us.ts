@@ -249,6 +249,7 @@ const enUS: LocaleSchema = {
     hint: 'Pick a time range and filters, then press Search.',
     topValues: 'Top values',
     filterFor: 'Filter for value',
+    ops: { contains: 'contains', prefix: 'starts with', cidr: 'in CIDR', exists: 'exists', missing: 'missing' },
   },
   rules: {
     tabRules: 'Rules',

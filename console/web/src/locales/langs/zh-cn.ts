@@ -237,6 +237,7 @@ const zhCN = {
     hint: '选择时间范围与过滤条件后点击“查询”。',
     topValues: '常见取值',
     filterFor: '筛选此值',
+    ops: { contains: '包含', prefix: '前缀', cidr: '属于网段', exists: '存在', missing: '不存在' },
   },
   rules: {
     tabRules: '规则',
