@@ -56,7 +56,7 @@ export function register(program: Command): void {
   }).option('--json', 'print the result as JSON');
 
   leaf(cons, 'serve', 'run only the console server on the configured store until Ctrl-C', async (ctx) => {
-    const running = await serveConsole({ store: await ctx.store(), bus: new EventBus(), config: ctx.config.console, dataDir: ctx.dataDir, log: ctx.log.child({ service: 'console' }) });
+    const running = await serveConsole({ store: await ctx.store(), bus: new EventBus(), config: ctx.config.console, dataDir: ctx.dataDir, log: ctx.log.child({ service: 'console' }), rulePolicyDir: ctx.config.analyzer.policyDir });
     process.stdout.write(`console: ${running.url}\n`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);

@@ -13,6 +13,7 @@ export const service: Service = {
       dataDir: ctx.dataDir,
       log: ctx.log.child({ service: 'console' }),
       orgs: ctx.orgs,
+      rulePolicyDir: ctx.config.analyzer.policyDir,
     });
     const noUsers = running.app.ctx.state.users.count() === 0;
     const hint = noUsers
