@@ -8,7 +8,7 @@
  */
 import type { InjectOptions } from 'fastify';
 import { GRANTABLE_ROLES, isAdminRole, permissionsOf, ROLES, type Role } from '../src/auth/roles';
-import type { User } from '../src';
+import { createAccount, type User } from '../src';
 import { alert, docs, harness, ORGS, PASSWORD, userName, type Harness, type Session } from './helpers';
 
 type Op =
@@ -245,6 +245,26 @@ describe('三员 separation over random sequences of account operations', () => 
         }
       }
     }, 120_000);
+
+  it('the command line (edusentry console create-admin) still creates every role, usable at once', async () => {
+    const h = await harness({ hashCost: CHEAP });
+    try {
+      for (const role of ROLES) {
+        const user = await createAccount(h.app.ctx.state, h.app.ctx.config, {
+          username: `cli-${role}`,
+          password: 'Cli-Chosen-Pass-1',
+          role,
+          orgId: 'p1',
+        });
+        expect(user).toMatchObject({ role, mustChangePassword: false });
+        const s = await h.login(`cli-${role}`, 'Cli-Chosen-Pass-1');
+        const me = (await h.req(s, { method: 'GET', url: '/api/auth/me' })).json();
+        expect(me.permissions).toEqual(permissionsOf(role));
+      }
+    } finally {
+      await h.close();
+    }
+  });
 
   it('the two administrators together can staff an account: created roleless, then granted', async () => {
     const h = await harness({ hashCost: CHEAP });
