@@ -126,6 +126,18 @@ describe('console in Chromium', () => {
     const ranking = page.getByTestId('risk-ranking');
     await ranking.getByText('东城第一中学').waitFor();
     await page.locator('canvas').first().waitFor();
+    // A long title in a ranking is cut; its count stays on the title's line.
+    const offLine = await page.$$eval(
+      '.rank .line',
+      (lines) =>
+        lines.filter((l) => {
+          const label = l.querySelector('.label')!.getBoundingClientRect();
+          const count = l.querySelector('.count')!.getBoundingClientRect();
+          return Math.abs(label.top - count.top) > 2 || count.height > label.height + 2;
+        }).length,
+    );
+    expect(await page.locator('.rank .line').count()).toBeGreaterThan(0);
+    expect(offLine).toBe(0);
     await page.waitForTimeout(800); // chart animation
     await shot('03-posture');
   });
@@ -148,6 +160,9 @@ describe('console in Chromium', () => {
     const row = page.locator(`tr[data-alert-id="${live.event.id}"]`);
     await row.waitFor({ timeout: 10_000 });
     expect(await row.textContent()).toContain('E2E Live Ransomware Beacon');
+    // The tactic in Chinese, and the campus asset with the remote party.
+    expect(await row.textContent()).toContain('影响');
+    expect(await row.getByTestId('alert-asset').textContent()).toContain(`对端 192.0.2.77`);
     await shot('04-alert-live');
 
     await row.getByText('E2E Live Ransomware Beacon').click();
