@@ -164,6 +164,10 @@ describe('rule policy in a running analyzer', () => {
     expect(announced.slice(n).map((a) => a.source?.ip)).toEqual(['198.51.100.99']);
     expect(service.stats.excepted).toBe(1);
 
+    // The console learns how many alerts the exception hid.
+    await until('the drop counts', () => readCatalogue(policyDirOf(dir))?.drops?.exceptions['exc-1'] === 1);
+    expect(readCatalogue(policyDirOf(dir))!.drops!.rules[PROBE]).toBe(2);
+
     clock.now += 61_000; // expired: no new policy version needed
     await send(web('/admin/g', '198.51.100.7'));
     expect(announced.slice(n).map((a) => a.source?.ip)).toEqual(['198.51.100.99', '198.51.100.7']);

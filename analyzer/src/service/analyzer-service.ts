@@ -24,7 +24,7 @@ import { openRuleSet, rulePaths } from '../rules';
 import { Detector } from '../sigma/detector';
 import { AlertAggregator } from './aggregator';
 import { readState, writeState } from './cursor-file';
-import { PolicyFilter } from './policy-filter';
+import { PolicyFilter, type DropCounts } from './policy-filter';
 import { PolicySource, policyDirOf, uploadedPaths, writeCatalogue, type RulePolicyDoc } from './rule-policy';
 import { AlertSides } from './alert-sides';
 import { UserAttribution } from './user-attribution';
@@ -89,6 +89,11 @@ export class AnalyzerService {
   };
   private policy: PolicySource;
   private filter: PolicyFilter;
+  /** Alerts the policy dropped since this service started (published with the catalogue). */
+  private readonly drops: DropCounts = { exceptions: {}, rules: {} };
+  private readonly dropsSince = new Date().toISOString();
+  private publishedDrops = 0;
+  private publishedAt = 0;
 
   constructor(private opts: AnalyzerServiceOptions) {
     this.policy = new PolicySource(opts.config.policyDir || policyDirOf(opts.dataDir), opts.log);
@@ -132,7 +137,7 @@ export class AnalyzerService {
   }
 
   private newFilter(doc: RulePolicyDoc): PolicyFilter {
-    const f = new PolicyFilter(doc);
+    const f = new PolicyFilter(doc, this.drops);
     for (const p of f.problems)
       this.opts.log.warn({ exception: p.exception, version: doc.version }, `rule exception skipped: ${p.message}`);
     this.stats.policyVersion = doc.version;
@@ -142,10 +147,21 @@ export class AnalyzerService {
   /** Tells the console which rules run under which policy version. */
   private publish(): void {
     try {
-      writeCatalogue(this.policy.dir, this.detector.rules, this.filter.version);
+      writeCatalogue(this.policy.dir, this.detector.rules, this.filter.version, {
+        drops: this.drops,
+        dropsSince: this.dropsSince,
+      });
+      this.publishedDrops = this.stats.disabled + this.stats.excepted;
+      this.publishedAt = Date.now();
     } catch (e) {
       this.opts.log.warn({ dir: this.policy.dir, err: (e as Error).message }, 'cannot write the rule catalogue');
     }
+  }
+
+  /** New drop counts reach the console at most once a second (and once caught up). */
+  private publishDrops(): void {
+    if (this.stats.disabled + this.stats.excepted !== this.publishedDrops && Date.now() - this.publishedAt >= 1000)
+      this.publish();
   }
 
   /** A new policy version: in force from this batch on; new or removed uploaded files reload the rules. */
@@ -168,6 +184,7 @@ export class AnalyzerService {
     if (res.events.length === 0) {
       this.cursor = res.cursor;
       if (this.unsaved) this.saveState(); // caught up: a restart resumes exactly here
+      this.publishDrops();
       return 0;
     }
     const alerts: AlertEvent[] = [];
@@ -211,6 +228,7 @@ export class AnalyzerService {
     this.stats.lastBatchAt = new Date().toISOString();
     for (const a of created) this.opts.onAlert?.(a);
     if (Date.now() - this.savedAt >= config.stateSaveMs) this.saveState();
+    this.publishDrops();
     return res.events.length;
   }
 

@@ -72,6 +72,12 @@ function compileException(e: RuleException): CompiledException {
   return { id: e.id, expiresMs, tests };
 }
 
+/** Alerts the policy dropped, by exception id and by switched-off rule id. */
+export interface DropCounts {
+  exceptions: Record<string, number>;
+  rules: Record<string, number>;
+}
+
 export class PolicyFilter {
   readonly version: number;
   private disabled = new Set<string>();
@@ -79,7 +85,11 @@ export class PolicyFilter {
   private exceptions = new Map<string, CompiledException[]>();
   readonly problems: { exception: string; message: string }[] = [];
 
-  constructor(doc: RulePolicyDoc) {
+  /** `drops` is counted into (the service keeps one across policy versions). */
+  constructor(
+    doc: RulePolicyDoc,
+    readonly drops: DropCounts = { exceptions: {}, rules: {} },
+  ) {
     this.version = doc.version;
     for (const [id, o] of Object.entries(doc.rules)) {
       if (o.enabled === false) this.disabled.add(id);
@@ -100,11 +110,18 @@ export class PolicyFilter {
   /** Decides one alert (and rewrites its severity when overridden). `event` triggered it. */
   apply(alert: AlertEvent, event: Record<string, unknown>, nowMs: number): PolicyVerdict {
     const id = alert.rule.id;
-    if (this.disabled.has(id)) return 'disabled';
+    if (this.disabled.has(id)) {
+      this.drops.rules[id] = (this.drops.rules[id] ?? 0) + 1;
+      return 'disabled';
+    }
     const exceptions = this.exceptions.get(id);
     if (exceptions) {
       const subject = new Subject(alert, event);
-      if (exceptions.some((e) => e.expiresMs > nowMs && e.tests.every((t) => t(subject)))) return 'excepted';
+      const hit = exceptions.find((e) => e.expiresMs > nowMs && e.tests.every((t) => t(subject)));
+      if (hit) {
+        this.drops.exceptions[hit.id] = (this.drops.exceptions[hit.id] ?? 0) + 1;
+        return 'excepted';
+      }
     }
     const level = this.levels.get(id);
     if (level) {

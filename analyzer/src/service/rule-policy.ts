@@ -89,6 +89,9 @@ export interface RuleCatalogue {
   appliedAt: string;
   rules: CatalogueRule[];
   rejected: RuleProblem[];
+  /** Alerts the policy dropped since `dropsSince` (the analyzer's start), by exception and by switched-off rule. */
+  drops?: { exceptions: Record<string, number>; rules: Record<string, number> };
+  dropsSince?: string;
 }
 
 export const EMPTY_POLICY: RulePolicyDoc = {
@@ -151,7 +154,12 @@ export function readCatalogue(dir: string): RuleCatalogue | undefined {
   }
 }
 
-export function writeCatalogue(dir: string, set: RuleSet, policyVersion: number): void {
+export function writeCatalogue(
+  dir: string,
+  set: RuleSet,
+  policyVersion: number,
+  drops?: Pick<RuleCatalogue, 'drops' | 'dropsSince'>,
+): void {
   const uploadedDir = resolve(dir, 'uploaded');
   const rules: CatalogueRule[] = [];
   const meta = (m: { title: string; level?: string; status?: string; description?: string }) => ({
@@ -196,6 +204,7 @@ export function writeCatalogue(dir: string, set: RuleSet, policyVersion: number)
     appliedAt: new Date().toISOString(),
     rules,
     rejected: set.problems,
+    ...drops,
   };
   mkdirSync(dir, { recursive: true });
   writeAtomic(catalogueFile(dir), JSON.stringify(catalogue));
