@@ -19,6 +19,9 @@ const STORE_SUITES = [
   'rules',
   'rules-process',
   'notices',
+  'bounds',
+  'incident-scope',
+  'org-lifecycle',
 ];
 const projects = [{ ...base, displayName: 'embedded' }];
 if (process.env.EDUSENTRY_TEST_OPENSEARCH_URL) {
