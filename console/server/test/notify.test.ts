@@ -110,7 +110,7 @@ async function freePort(): Promise<number> {
   s.listen(0, '127.0.0.1');
   await once(s, 'listening');
   const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
+  await new Promise<void>((r) => s.close(() => r()));
   return port;
 }
 
@@ -176,7 +176,7 @@ describe('outbound notifications', () => {
   afterAll(async () => {
     await h.close();
     r.server.close();
-    await new Promise((done) => m.server.close(done));
+    await new Promise<void>((done) => m.server.close(() => done()));
   });
 
   it('a notice reaches DingTalk (signed) and the mailbox (after STARTTLS and login); WeCom by severity and org', async () => {

@@ -35,6 +35,12 @@ export const layoutChildren: RouteRecordRaw[] = [
     meta: { title: 'route.incidents', permission: 'incidents:read', icon: 'incidents' },
   },
   {
+    path: 'notices',
+    name: 'notices',
+    component: () => import('@/views/notices/index.vue'),
+    meta: { title: 'route.notices', permission: 'notices:read', icon: 'notices' },
+  },
+  {
     path: 'collectors',
     name: 'collectors',
     component: () => import('@/views/collectors/index.vue'),
