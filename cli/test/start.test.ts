@@ -100,4 +100,31 @@ describe('edusentry start', () => {
         edu: { collector: { counters: { heartbeats: expect.any(Number) } } },
       });
   }, 120_000);
+
+  it('takes its organisation tree from organizations: in the configuration, and names a bad parent', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'edusentry-start-'));
+    const cfg = join(dataDir, 'edusentry.yaml');
+    const tree = [
+      'organizations:',
+      '  - { id: hq, name: 某市教育局, level: city }',
+      '  - { id: east, name: 东区中学, level: school, parentId: hq, cidrs: [10.50.1.0/24] }',
+      '  - { id: west, name: 西区小学, level: school, parentId: hq, cidrs: [10.50.2.0/24] }',
+    ];
+    writeFileSync(cfg, ['sample:\n  historyEvents: 500\n  eventsPerSecond: 0', ...tree].join('\n') + '\n');
+    const env = { EDUSENTRY_DATA_DIR: dataDir, EDUSENTRY_CONFIG: cfg };
+    await startAndStop(['--only', 'sample-traffic'], env);
+    const q = runCli(['store', 'query', '--size', '0', '--terms', 'organization.id'], env);
+    const aggs = q.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .find((l) => l.aggs).aggs;
+    expect(aggs.terms.buckets.map((b: { key: string }) => b.key).sort()).toEqual(['east', 'west']);
+
+    writeFileSync(cfg, [...tree, '  - { id: lost, name: 孤校, level: school, parentId: nowhere }'].join('\n') + '\n');
+    const bad = runCli(['start'], env);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/organizations\.3\.parentId|organizations\[3\]\.parentId/);
+    expect(bad.stderr).toContain('"nowhere" is not an organisation id here');
+  }, 120_000);
 });
