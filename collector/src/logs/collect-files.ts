@@ -17,6 +17,8 @@ export interface CollectFilesOptions extends Omit<SinkOptions, 'extraCounters'> 
   parser?: string;
   /** Stops following. */
   signal?: AbortSignal;
+  /** After each chunk of a file: bytes read so far and the file's size (see followFiles). */
+  onProgress?: (path: string, offset: number, size: number) => void;
 }
 
 /** A file line with a syslog header (gateways often write syslog to files): priority or BSD date first. */
@@ -40,6 +42,7 @@ export async function collectFiles(o: CollectFilesOptions): Promise<{ lines: num
       follow: !!o.follow,
       stateFile: o.follow ? join(o.dataDir, 'file-positions.json') : undefined,
       signal: o.signal,
+      onProgress: o.onProgress,
       onLines: async (batch, path) => {
         const now = Date.now();
         counts.lines += batch.length;

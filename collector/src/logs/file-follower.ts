@@ -29,6 +29,8 @@ export interface FollowOptions {
   stateFile?: string;
   pollMs?: number;
   onLines: (lines: string[], path: string) => Promise<void>;
+  /** After each chunk read: how far into the file (bytes) and its size, for a progress bar. */
+  onProgress?: (path: string, offset: number, size: number) => void;
   signal?: AbortSignal;
 }
 
@@ -59,6 +61,7 @@ export async function followFiles(paths: string[], o: FollowOptions): Promise<{ 
       }
       state[path] = { ino: f.ino, offset: f.offset - Buffer.byteLength(f.rest) };
       save();
+      if (o.onProgress) o.onProgress(path, f.offset, Math.max(f.offset, fstatSync(f.fd).size));
     }
   };
   for (;;) {
