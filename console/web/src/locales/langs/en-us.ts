@@ -40,6 +40,7 @@ const enUS: LocaleSchema = {
     alerts: 'Alerts',
     incidents: 'Incidents',
     collectors: 'Collectors',
+    sites: 'Key sites',
     search: 'Search',
     system: 'Administration',
     users: 'Users',
