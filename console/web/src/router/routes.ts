@@ -47,6 +47,12 @@ export const layoutChildren: RouteRecordRaw[] = [
     meta: { title: 'route.collectors', permission: 'collectors:read', icon: 'collectors' },
   },
   {
+    path: 'sites',
+    name: 'sites',
+    component: () => import('@/views/sites/index.vue'),
+    meta: { title: 'route.sites', permission: 'posture:read', icon: 'sites' },
+  },
+  {
     path: 'search',
     name: 'search',
     component: () => import('@/views/search/index.vue'),

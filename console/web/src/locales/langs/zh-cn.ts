@@ -38,6 +38,7 @@ const zhCN = {
     alerts: '告警',
     incidents: '事件',
     collectors: '采集器',
+    sites: '网站监测',
     search: '检索',
     system: '系统',
     users: '用户',
