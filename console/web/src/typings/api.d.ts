@@ -41,9 +41,12 @@ declare namespace Api {
       id: string;
       username: string;
       displayName: string;
-      role: Role;
+      /** null: no role granted yet (the security administrator grants one). */
+      role: Role | null;
       orgId: string;
       disabled: boolean;
+      /** Someone else set the password: the owner changes it before anything else. */
+      mustChangePassword: boolean;
       lockedUntil: string | null;
       failedLogins: number;
       createdAt: string;
@@ -55,6 +58,7 @@ declare namespace Api {
       permissions: string[];
       org: Org.OrgNode;
       idleMinutes?: number;
+      expiresAt?: string;
     }
     interface LoginBody {
       username: string;
@@ -87,19 +91,22 @@ declare namespace Api {
       role: Auth.Role;
       orgId: string;
     }
+    /** A new account has no role: the security administrator grants one (PUT /api/users/:id/grant). */
     interface CreateBody {
       username: string;
       password: string;
       displayName?: string;
-      role: Auth.Role;
       orgId: string;
     }
     interface PatchBody {
       displayName?: string;
-      role?: Auth.Role;
-      orgId?: string;
       disabled?: boolean;
       password?: string;
+    }
+    /** 授权: a non-administrator role (or null to revoke) and the organisation scope. */
+    interface GrantBody {
+      role: Exclude<Auth.Role, 'sys_admin' | 'sec_admin' | 'audit_admin'> | null;
+      orgId?: string;
     }
   }
 
