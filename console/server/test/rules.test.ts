@@ -176,6 +176,15 @@ describe('rules and policies', () => {
     expect(during.map((a) => a.source?.ip)).toEqual(['10.1.6.9']);
     expect(analyzer.stats.excepted).toBe(1);
 
+    // The analyzer reports what the exception hid (and, earlier, what switching the rule off did).
+    await until('the suppressed count', async () => {
+      const items = (await call(p1, 'GET', `/api/rules/exceptions?ruleId=${PROBE}`)).json().items;
+      return items.find((e: { id: string }) => e.id === exc.id)?.suppressed === 1;
+    });
+    const rules = (await call(p1, 'GET', '/api/rules')).json();
+    expect(rules.items.find((r: { id: string }) => r.id === PROBE).dropped).toBe(3);
+    expect(rules.analyzer.dropsSince).toEqual(expect.any(String));
+
     h.clock.now += 6 * 60_000; // past the expiry (within the sessions' idle timeout)
     const after = await send(web('/admin/f', 's1', '10.1.5.9'));
     expect(after.map((a) => a.source?.ip)).toEqual(['10.1.5.9']);

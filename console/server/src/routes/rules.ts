@@ -38,6 +38,8 @@ interface RuleItem {
   levelOverridden: boolean;
   exceptions: number;
   hits: number;
+  /** Alerts the analyzer dropped since dropsSince: switched off, or by an exception the caller sees. */
+  dropped: number;
 }
 
 const ruleIdParams = {
@@ -98,6 +100,11 @@ export const ruleRoutes: FastifyPluginAsync<{ ctx: AppContext; policy: RulePolic
       const hits = new Map('buckets' in agg ? agg.buckets.map((b) => [String(b.key), b.count]) : []);
       const now = ctx.now();
       const exceptions = doc.exceptions.filter((e) => Date.parse(e.expiresAt) > now && visibleException(req, e));
+      const drops = catalogue?.drops ?? { exceptions: {}, rules: {} };
+      const visibleAll = doc.exceptions.filter((e) => visibleException(req, e));
+      const dropped = (id: string) =>
+        (auth.isRoot ? (drops.rules[id] ?? 0) : 0) +
+        visibleAll.filter((e) => e.ruleId === id).reduce((n, e) => n + (drops.exceptions[e.id] ?? 0), 0);
       const listed = new Set<string>();
       const items: RuleItem[] = (catalogue?.rules ?? []).map((r) => {
         listed.add(r.id);
@@ -118,6 +125,7 @@ export const ruleRoutes: FastifyPluginAsync<{ ctx: AppContext; policy: RulePolic
           levelOverridden: !!o.level,
           exceptions: exceptions.filter((e) => e.ruleId === r.id).length,
           hits: hits.get(r.id) ?? 0,
+          dropped: dropped(r.id),
         };
       });
       // Uploaded but not applied yet (or no analyzer running): listed so the upload can be seen.
@@ -141,13 +149,20 @@ export const ruleRoutes: FastifyPluginAsync<{ ctx: AppContext; policy: RulePolic
             levelOverridden: !!o.level,
             exceptions: exceptions.filter((e) => e.ruleId === id).length,
             hits: hits.get(id) ?? 0,
+            dropped: dropped(id),
           });
         });
       return {
         from: new Date(from).toISOString(),
         to: new Date(to).toISOString(),
         policyVersion: doc.version,
-        analyzer: catalogue ? { policyVersion: catalogue.policyVersion, appliedAt: catalogue.appliedAt } : null,
+        analyzer: catalogue
+          ? {
+              policyVersion: catalogue.policyVersion,
+              appliedAt: catalogue.appliedAt,
+              dropsSince: catalogue.dropsSince ?? null,
+            }
+          : null,
         items,
         rejected: auth.isRoot
           ? (catalogue?.rejected ?? []).map((p) => ({
@@ -217,9 +232,10 @@ export const ruleRoutes: FastifyPluginAsync<{ ctx: AppContext; policy: RulePolic
     },
     async (req) => {
       const now = ctx.now();
+      const drops = policy.catalogue()?.drops?.exceptions ?? {};
       const items = read()
         .exceptions.filter((e) => visibleException(req, e) && (!req.query.ruleId || e.ruleId === req.query.ruleId))
-        .map((e) => ({ ...e, expired: Date.parse(e.expiresAt) <= now }));
+        .map((e) => ({ ...e, expired: Date.parse(e.expiresAt) <= now, suppressed: drops[e.id] ?? 0 }));
       return { items };
     },
   );

@@ -19,6 +19,8 @@ export interface RuleItem {
   levelOverridden: boolean;
   exceptions: number;
   hits: number;
+  /** Alerts the analyzer dropped since it started: switched off, or by a visible exception. */
+  dropped: number;
 }
 
 export interface UploadedRuleFile {
@@ -35,7 +37,7 @@ export interface RuleList {
   from: string;
   to: string;
   policyVersion: number;
-  analyzer: null | { policyVersion: number; appliedAt: string };
+  analyzer: null | { policyVersion: number; appliedAt: string; dropsSince: string | null };
   items: RuleItem[];
   rejected: { file: string; line: number; title?: string; message: string }[];
   uploads: UploadedRuleFile[];
@@ -53,6 +55,8 @@ export interface RuleException {
   createdBy: string;
   createdAt: string;
   expired: boolean;
+  /** Alerts it suppressed since the analyzer started. */
+  suppressed: number;
 }
 
 export interface ExceptionBody {
