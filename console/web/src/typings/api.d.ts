@@ -354,7 +354,15 @@ declare namespace Api {
       ok: boolean;
       count: number;
       verifiedAt: string;
-      firstBroken: null | { seq: number; reason: 'modified' | 'deleted' | 'inserted' | 'reordered' };
+      /** seq is null when the broken record lies outside the caller's subtree. */
+      firstBroken: null | {
+        seq: number | null;
+        reason:
+          'modified' | 'deleted' | 'inserted' | 'truncated' | 'rolled_back' | 'checkpoints_cut' | 'checkpoints_forged';
+      };
+      message?: string;
+      scope: string;
+      checkpoint?: { counter: number; seq: number; at: string } | null;
     }
     interface ListQuery extends Common.PageQuery, Common.TimeQuery {
       actor?: string;

@@ -349,6 +349,8 @@ const enUS: LocaleSchema = {
     verify: 'Verify integrity',
     verifyOk: 'Audit chain intact: {n} records, no tampering found',
     verifyBroken: 'Audit chain broken at record {seq}: {reason}',
+    verifyBrokenElsewhere:
+      'Audit chain broken ({reason}) outside your organisation; ask the installation audit administrator',
     verifyUnknown: 'Not verified yet',
     usersEmpty: 'No users yet. Choose "New user" to create accounts for school officers and monitors.',
     orgsEmpty: 'No organisations yet. Choose "New organisation" to build the province → city → school tree.',

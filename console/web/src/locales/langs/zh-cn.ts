@@ -333,6 +333,7 @@ const zhCN = {
     verify: '校验完整性',
     verifyOk: '审计链完整：共 {n} 条记录，未发现篡改',
     verifyBroken: '审计链在第 {seq} 条记录处断裂：{reason}',
+    verifyBrokenElsewhere: '审计链校验未通过（{reason}），断点不在本机构范围内，请联系上级审计管理员',
     verifyUnknown: '尚未校验',
     usersEmpty: '暂无用户。点击“新建用户”为学校安全员、监测员等创建账户。',
     orgsEmpty: '暂无组织机构。点击“新建组织”按 省 → 市 → 学校 建立组织树。',
