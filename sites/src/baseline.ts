@@ -5,7 +5,7 @@
  * the new page (`sites baseline accept`, the console's button).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PageAnalysis } from './html/page';
 
@@ -30,12 +30,19 @@ export interface PageBaseline {
 
 const h = (s: string) => createHash('sha1').update(s).digest('hex').slice(0, 16);
 
+/** FNV-1a (32 bits): shingles are many and short, a cryptographic hash for each is wasted work. */
+function fnv(s: string): string {
+  let x = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) x = Math.imul(x ^ s.charCodeAt(i), 0x01000193);
+  return (x >>> 0).toString(36);
+}
+
 /** Digits collapsed: a changed date or counter is not a changed block. */
 export const normBlock = (s: string) => s.replace(/\d+/g, '#').toLowerCase();
 
 export function shingles(tags: string[], k = 4): string[] {
   const out = new Set<string>();
-  for (let i = 0; i + k <= tags.length; i++) out.add(h(tags.slice(i, i + k).join('>')).slice(0, 10));
+  for (let i = 0; i + k <= tags.length; i++) out.add(fnv(tags.slice(i, i + k).join('>')));
   return [...out].slice(0, 5000);
 }
 
@@ -57,7 +64,29 @@ export function snapshotOf(url: string, p: PageAnalysis): NonNullable<PageBaseli
 }
 
 export class BaselineStore {
+  /** Parsed baselines by file, valid while the file's mtime is unchanged (the console may accept one). */
+  private cache = new Map<string, { mtimeMs: number; b: PageBaseline }>();
+
   constructor(private dataDir: string) {}
+
+  private read(file: string): PageBaseline | undefined {
+    let mtimeMs: number;
+    try {
+      mtimeMs = statSync(file).mtimeMs;
+    } catch {
+      this.cache.delete(file);
+      return undefined;
+    }
+    const hit = this.cache.get(file);
+    if (hit && hit.mtimeMs === mtimeMs) return hit.b;
+    try {
+      const b = JSON.parse(readFileSync(file, 'utf8')) as PageBaseline;
+      this.cache.set(file, { mtimeMs, b });
+      return b;
+    } catch {
+      return undefined;
+    }
+  }
 
   private dir(siteId: string): string {
     return join(this.dataDir, 'sites', 'baselines', siteId.replace(/[^\w.-]/g, '_'));
@@ -68,11 +97,7 @@ export class BaselineStore {
   }
 
   get(siteId: string, url: string): PageBaseline | undefined {
-    try {
-      return JSON.parse(readFileSync(this.file(siteId, url), 'utf8')) as PageBaseline;
-    } catch {
-      return undefined;
-    }
+    return this.read(this.file(siteId, url));
   }
 
   list(siteId: string): PageBaseline[] {
@@ -83,11 +108,8 @@ export class BaselineStore {
       return [];
     }
     return names.flatMap((n) => {
-      try {
-        return [JSON.parse(readFileSync(join(this.dir(siteId), n), 'utf8')) as PageBaseline];
-      } catch {
-        return [];
-      }
+      const b = this.read(join(this.dir(siteId), n));
+      return b ? [b] : [];
     });
   }
 
@@ -96,6 +118,7 @@ export class BaselineStore {
     mkdirSync(this.dir(siteId), { recursive: true });
     writeFileSync(f + '.tmp', JSON.stringify(b));
     renameSync(f + '.tmp', f); // a reader never sees half a baseline
+    this.cache.set(f, { mtimeMs: statSync(f).mtimeMs, b });
   }
 
   /** Makes the last seen version of every key page of the site its baseline; returns the pages accepted. */

@@ -100,12 +100,15 @@ export class Scheduler {
     const now = Date.now();
     const { concurrency, perHost } = this.o.config.scheduler;
     let next = now + 1000;
-    const due = [...this.entries.values()].filter((e) => !e.running).sort((a, b) => a.due - b.due);
+    // One pass (not a sort of every site): the due ones, oldest first, and the next due time.
+    const due: Entry[] = [];
+    for (const e of this.entries.values()) {
+      if (e.running) continue;
+      if (e.due <= now) due.push(e);
+      else if (e.due < next) next = e.due;
+    }
+    due.sort((a, b) => a.due - b.due);
     for (const e of due) {
-      if (e.due > now) {
-        next = Math.min(next, e.due);
-        break;
-      }
       if (this.stats.running >= concurrency) break;
       if ((this.perHost.get(e.host) ?? 0) >= perHost) continue;
       this.launch(e);
