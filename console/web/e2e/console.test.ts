@@ -276,6 +276,12 @@ describe('console in Chromium', () => {
     expect(await page.locator('.sidebar').textContent()).toContain('network.http1');
     expect(await page.locator('.sidebar').textContent()).toContain('event.dataset');
     expect(await xssRan()).toBe(false);
+    // At 1440 px the first columns (time, dataset, the one-line summary) are fixed and in view.
+    const firstRow = table.locator('tbody tr').first();
+    expect(await firstRow.locator('td.n-data-table-td--fixed-left').count()).toBeGreaterThanOrEqual(3);
+    const summary = await firstRow.locator('.summary').boundingBox();
+    expect(summary!.x + summary!.width).toBeLessThanOrEqual(1440);
+    expect((await firstRow.locator('.summary').textContent())?.trim()).not.toBe('-');
     await shot('10-search');
 
     await page.goto(`${server.url}/collectors`);
