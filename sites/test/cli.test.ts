@@ -122,6 +122,51 @@ test('check --once twice: exit 0 with a site down, the lying resolver named, the
   });
 }, 90_000);
 
+test('a collector as a DNS vantage point: `sites check --checks dns` with its observer, into the store', async () => {
+  const dir = mkdtempSync(join(w.dir, 'collector-'));
+  const csv = join(dir, 'school.csv');
+  writeFileSync(
+    csv,
+    `org_id,name,url,key_pages,expected_dns,interval_sec,owner\nschool-2,二中,${w.http('hijack.test')},,127.0.0.1/32,300,\n`,
+  );
+  const config = join(dir, 'collector.yaml');
+  writeFileSync(config, 'observer:\n  id: collector-school-2\n  name: 二中出口采集器\n');
+  const liar = w.resolvers[2].spec;
+  const run = await cli([
+    'sites',
+    'check',
+    '--sites',
+    csv,
+    '--once',
+    '--checks',
+    'dns',
+    '--resolver',
+    liar,
+    '--store',
+    'embedded',
+    '--data-dir',
+    dir,
+    '--config',
+    config,
+  ]);
+  expect(run.code).toBe(0);
+  const q = await cli(['store', 'query', '--dataset', 'site.check', '--data-dir', dir]);
+  const stored = q.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  expect(stored).toHaveLength(1);
+  expect(stored[0]).toMatchObject({
+    event: { action: 'dns' },
+    observer: { id: 'collector-school-2', name: `resolver:${liar}`, type: 'dns-vantage' },
+    organization: { id: 'school-2' },
+    edu: { site: { answers: ['127.0.0.9'], new_findings: ['dns_mismatch'] } },
+  });
+  const bad = await cli(['sites', 'check', '--sites', csv, '--checks', 'ping', '--data-dir', dir]);
+  expect(bad.code).not.toBe(0);
+  expect(bad.stderr).toContain('--checks "ping"');
+}, 60_000);
+
 test('a bad --resolver is a usage error naming it', async () => {
   const dir = mkdtempSync(join(w.dir, 'cli-'));
   const csv = join(dir, 's.csv');

@@ -6,6 +6,8 @@
 import { userInfo } from 'node:os';
 import { EduError, eventId, type EcsEvent } from '@edusentry/core';
 import {
+  CHECK_NAMES,
+  CHECKS,
   readSheet,
   Scheduler,
   SiteMonitor,
@@ -35,10 +37,17 @@ function sitesOf(ctx: Context, file: string | undefined, org: string | undefined
   return sheet.sites.map(({ line: _line, ...s }) => ({ ...s, id: s.id ?? idForUrl(s.url) }));
 }
 
-function monitorFor(ctx: Context, resolvers: string[] | undefined): SiteMonitor {
+/**
+ * The monitor with the configured (or given) resolvers and this machine's observer: run on a
+ * collector with `--checks dns`, its results are that collector's DNS vantage point.
+ */
+function monitorFor(ctx: Context, resolvers: string[] | undefined, only?: string[]): SiteMonitor {
   const config = { ...ctx.config.sites, resolvers: resolvers?.length ? resolvers : ctx.config.sites.resolvers };
+  const unknown = only?.find((c) => !(CHECK_NAMES as readonly string[]).includes(c));
+  if (unknown) throw new EduError('EDU_ERR_USAGE', `--checks "${unknown}" is not a check (${CHECK_NAMES.join(', ')})`);
   return new SiteMonitor({
     config,
+    checks: only?.length ? CHECKS.filter((c) => only.includes(c.name)) : undefined,
     dataDir: ctx.dataDir,
     observer: { id: ctx.config.observer.id, name: ctx.config.observer.name, type: 'sitemon' },
     log: ctx.log.child({ service: 'sites' }),
@@ -110,6 +119,7 @@ export function register(program: Command): void {
     sites?: string;
     once?: boolean;
     resolver?: string[];
+    checks?: string[];
     ndjson?: boolean;
     store?: string | boolean;
     org?: string;
@@ -127,7 +137,7 @@ export function register(program: Command): void {
             ? `${opts.sites}: no usable site rows`
             : 'no sites registered (edusentry sites import <file>, or --sites <file.csv>)',
         );
-      const monitor = monitorFor(ctx, opts.resolver);
+      const monitor = monitorFor(ctx, opts.resolver, opts.checks);
       const store = opts.store ? await ctx.store() : undefined;
       const bar = progress(list.length);
       const findings: Record<string, number> = {};
@@ -173,6 +183,10 @@ export function register(program: Command): void {
       (v: string, prev: string[] = []) => [...prev, v],
     )
     .option('--ndjson', 'write the site.check events to stdout as NDJSON')
+    .option(
+      '--checks <names...>',
+      `only these checks (${CHECK_NAMES.join(', ')}); a collector runs dns as a vantage point`,
+    )
     .option('--org <id>', 'only this organisation (registry), or the organisation of rows without one (sheet)');
 
   const baseline = parent(sites, 'baseline', 'key-page baselines of the content check');
