@@ -290,11 +290,13 @@ export function* iterateEvents(opts: GenerateOptions): Generator<EcsEvent> {
       const src = publicIp();
       const dst = serverIp(school);
       const dport = rnd.pick([23, 445, 3389, 1433, 6379]);
+      const sport = rnd.int(1024, 65535);
+      // A policy deny, as the huawei-usg parser reads it (a SECIF/STREAM line is traffic statistics, not a deny).
       yield {
         ...e,
-        event: { ...e.event, action: 'deny', outcome: 'failure', module: 'huawei' },
-        message: `%%01SECIF/6/STREAM(l)[1]:In Last Five Minutes Stream Statistic is denied. Src=${src} Dst=${dst} DPort=${dport}`,
-        source: { ip: src, port: rnd.int(1024, 65535) },
+        event: { ...e.event, action: 'deny', outcome: 'failure', type: ['connection', 'denied'], module: 'huawei-usg' },
+        message: `%%01POLICY/6/POLICYDENY(l):vsys=public, protocol=6, source-ip=${src}, source-port=${sport}, destination-ip=${dst}, destination-port=${dport}, source-zone=untrust, destination-zone=trust, rule-name=deny-inbound.`,
+        source: { ip: src, port: sport },
         destination: { ip: dst, port: dport },
         network: { transport: 'tcp', direction: 'inbound' },
         observer: { ...e.observer, vendor: 'Huawei', product: 'USG6000', type: 'firewall' },
