@@ -435,6 +435,17 @@ export function storeContract(makeHarness: () => StoreHarness): void {
       expect(tail.events.map((e) => e.event.id)).toEqual([later.event.id]);
     });
 
+    it('finds the end of the tail without reading it: from there only what is written later comes', async () => {
+      await store.write(events.slice(0, 10));
+      const end = JSON.parse(JSON.stringify(await store.tailEnd!()));
+      expect(end.kind).toBe(store.kind);
+      expect((await store.tail(end, { limit: 100 })).events).toEqual([]);
+      const later = alertEvent();
+      await store.write([later]);
+      const after = await drain(store, end, 10);
+      expect(after.events.map((e) => e.event.id)).toEqual([later.event.id]);
+    });
+
     it('applies the retention setting, reads it back after a restart, and prunes older events', async () => {
       await store.init({ retentionDays: 200 });
       expect(await store.retentionDays()).toBe(200);

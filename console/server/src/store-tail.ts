@@ -39,11 +39,14 @@ export class StoreTail {
   async start(): Promise<void> {
     if (this.loop) return;
     if (!this.cursor) {
-      for (;;) {
-        const res = await this.o.store.tail(this.cursor, { limit: 5000, datasets: this.o.datasets });
-        this.cursor = res.cursor;
-        if (res.events.length === 0) break;
-      }
+      // The store's end without reading years of heartbeats; a store that cannot say reads up to it.
+      if (this.o.store.tailEnd) this.cursor = await this.o.store.tailEnd();
+      else
+        for (;;) {
+          const res = await this.o.store.tail(this.cursor, { limit: 5000, datasets: this.o.datasets });
+          this.cursor = res.cursor;
+          if (res.events.length === 0) break;
+        }
       this.save();
     }
     this.loop = this.run();

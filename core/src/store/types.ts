@@ -32,7 +32,14 @@ export type Filter =
   | { field: string; op: 'contains'; value: string }
   | { field: string; op: 'exists' }
   | { field: string; op: 'missing' }
-  | { field: string; op: 'range'; gte?: number | string; lte?: number | string; gt?: number | string; lt?: number | string }
+  | {
+      field: string;
+      op: 'range';
+      gte?: number | string;
+      lte?: number | string;
+      gt?: number | string;
+      lt?: number | string;
+    }
   /** IPv4/IPv6 address in a CIDR block (field must be an ip field). */
   | { field: string; op: 'cidr'; value: string };
 
@@ -113,6 +120,12 @@ export interface EventStore {
    * persists the returned cursor never misses or repeats an event.
    */
   tail(cursor: TailCursor | null, opts?: { limit?: number; datasets?: Dataset[] }): Promise<TailResult>;
+  /**
+   * A cursor at the end of the store, found without reading what is before it: tail() from
+   * here delivers only what is written afterwards (a consumer that wants only what is new,
+   * like the console's live push on its first start, begins here).
+   */
+  tailEnd?(): Promise<TailCursor>;
   stats(): Promise<StoreStats>;
   /** Configured retention in days (what init applied). */
   retentionDays(): Promise<number>;

@@ -585,6 +585,37 @@ export class ElasticStore implements EventStore {
     return { events: hits.map((h) => h._source), cursor: { kind: 'elasticsearch', ts: newTs, seen: keep } };
   }
 
+  /**
+   * The newest event.ingested, with the ids ingested within the overlap window before it as
+   * already delivered: tail() from here returns what is ingested later, and what was ingested
+   * earlier but becomes searchable only now (inside the overlap), never what is there already.
+   */
+  async tailEnd(): Promise<TailCursor> {
+    const q = { querystring: { ignore_unavailable: true, allow_no_indices: true } };
+    const r = await this.req(
+      'POST',
+      `/${this.indicesFor()}/_search`,
+      { size: 0, track_total_hits: false, aggs: { last: { max: { field: 'event.ingested' } } } },
+      q,
+    );
+    const last = r.body.aggregations?.last?.value as number | null | undefined;
+    if (last == null) return { kind: 'elasticsearch', ts: undefined, seen: [] };
+    const recent = await this.req(
+      'POST',
+      `/${this.indicesFor()}/_search`,
+      {
+        query: { range: { 'event.ingested': { gte: last - this.o.tailOverlapMs, format: 'epoch_millis' } } },
+        sort: [{ 'event.ingested': { order: 'asc' } }, { 'event.id': { order: 'asc' } }],
+        size: 10_000,
+        _source: false,
+        track_total_hits: false,
+      },
+      q,
+    );
+    const seen: [string, number][] = recent.body.hits.hits.map((h: any) => [h._id, Number(h.sort[0])]);
+    return { kind: 'elasticsearch', ts: last, seen };
+  }
+
   async stats(): Promise<StoreStats> {
     const r = await this.req(
       'POST',

@@ -360,6 +360,13 @@ export class EmbeddedStore implements EventStore {
     });
   }
 
+  async tailEnd(): Promise<TailCursor> {
+    return this.run(() => ({
+      kind: 'embedded',
+      seq: (this.db.prepare('SELECT coalesce(max(seq), 0) m FROM events').get() as { m: number }).m,
+    }));
+  }
+
   async stats(): Promise<StoreStats> {
     return this.run(() => {
       const by = Object.entries(this.rollups.byDataset()).map(([dataset, n]) => ({ dataset, n }));
