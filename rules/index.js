@@ -4,4 +4,5 @@ module.exports = {
   sigmaDir: path.join(__dirname, 'sigma'),
   mlpsDir: path.join(__dirname, 'mlps'),
   pipelinesDir: path.join(__dirname, 'pipelines'),
+  drillsDir: path.join(__dirname, 'drills'),
 };
