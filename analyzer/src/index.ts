@@ -11,3 +11,4 @@ export {
 } from './service/analyzer-service';
 export { hunt, type HuntOptions, type HuntResult } from './hunt';
 export { convertRule, ConversionError, type Target } from './sigma/convert';
+export * from './mlps';

@@ -4,7 +4,16 @@
  */
 import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { convertRule, ConversionError, Detector, hunt, openRuleSet, type RuleSet } from '@edusentry/analyzer';
+import {
+  convertRule,
+  ConversionError,
+  Detector,
+  hunt,
+  openRuleSet,
+  parseRuleFiles,
+  unknownClauseTags,
+  type RuleSet,
+} from '@edusentry/analyzer';
 import { EduError, ProgressBar, type AlertEvent, type EcsEvent } from '@edusentry/core';
 import type { Command } from 'commander';
 import { leaf, parent } from '../command';
@@ -19,6 +28,8 @@ export function register(program: Command): void {
     'validate rules; report active, inactive (and why) and rejected rules',
     async (ctx, args, opts) => {
       const set = load(ctx, args);
+      // A djbh.* tag must name an item of the 等保 catalogue, or its alerts count for nothing.
+      const clauseTags = unknownClauseTags(parseRuleFiles(args).documents);
       const reasons = new Map<string, number>();
       for (const i of set.inactive) reasons.set(i.reason, (reasons.get(i.reason) ?? 0) + 1);
       if (opts.json) {
@@ -31,6 +42,7 @@ export function register(program: Command): void {
           rejected: set.problems.length,
           inactiveReasons: Object.fromEntries(reasons),
           problems: set.problems,
+          unknownClauseTags: clauseTags,
         };
         process.stdout.write(JSON.stringify(out) + '\n');
       } else {
@@ -42,12 +54,14 @@ export function register(program: Command): void {
           ...[...reasons.entries()].sort((a, b) => b[1] - a[1]).map(([r, n]) => `  ${String(n).padStart(5)}  ${r}`),
           `rejected:     ${set.problems.length}`,
           ...set.problems.map((p) => `  ${p.file}:${p.line}: ${p.title ? `${p.title}: ` : ''}${p.message}`),
+          `unknown clause tags: ${clauseTags.length}`,
+          ...clauseTags.map((t) => `  ${t.file}:${t.line}: ${t.title}: ${t.tag} names no item of the 等保 catalogue`),
         ];
         if (opts.verbose)
           lines.push('inactive rules:', ...set.inactive.map((i) => `  ${i.file}: ${i.title}: ${i.reason}`));
         process.stdout.write(lines.join('\n') + '\n');
       }
-      return set.problems.length ? 1 : 0;
+      return set.problems.length || clauseTags.length ? 1 : 0;
     },
   )
     .option('--json', 'print the report as JSON')
