@@ -21,6 +21,10 @@ export const ERROR_CATALOGUE = {
     doc: 'Live capture could not open or read the interface (permissions, name, BPF filter).',
   },
   EDU_ERR_NOT_FOUND: { status: 404, doc: 'The requested object does not exist.' },
+  EDU_ERR_BACKUP_INVALID: {
+    status: 422,
+    doc: 'A backup fails verification (a file missing or changed, a database that does not open or lost rows).',
+  },
 } as const;
 
 /**

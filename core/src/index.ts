@@ -12,4 +12,5 @@ export * from './progress';
 export * from './org';
 export * from './attribution';
 export * from './cidr';
+export * from './backup';
 export { z } from 'zod';
