@@ -35,7 +35,16 @@ export class AlertAggregator {
       }
       const t = Date.parse(a['@timestamp']);
       const bucket = Math.floor(t / w) * w;
-      const key = JSON.stringify([a.rule.id, a.organization?.id, a.source?.ip, a.destination?.ip, bucket]);
+      const drill = (a.edu.drill as { id?: string } | undefined)?.id;
+      // A drill's alerts aggregate apart from real ones (the key is unchanged without a drill).
+      const key = JSON.stringify([
+        a.rule.id,
+        a.organization?.id,
+        a.source?.ip,
+        a.destination?.ip,
+        bucket,
+        ...(drill ? [drill] : []),
+      ]);
       const existing = this.open.get(key);
       if (!existing) {
         const agg: AlertEvent = {

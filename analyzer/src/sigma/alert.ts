@@ -134,6 +134,13 @@ export function buildAlert(a: AlertInput): AlertEvent {
   if (threat) alert.threat = threat;
   if (org) alert.organization = org;
   if (userName) alert.user = { name: userName };
+  // A drill's events make a drill's alert (edu.drill, tags: [drill]), so posture and statistics
+  // can leave it out; one drill event among real ones is enough: drill data never counts as real.
+  const drill = a.events.map((e) => (e.edu as { drill?: { id?: unknown } } | undefined)?.drill).find((d) => d?.id);
+  if (drill) {
+    alert.edu.drill = drill;
+    alert.tags = ['drill'];
+  }
   for (const k of ['source', 'destination', 'observer'] as const) {
     const v = first[k] as Record<string, unknown> | undefined;
     if (v && a.events.length === 1) (alert as unknown as Record<string, unknown>)[k] = v;
