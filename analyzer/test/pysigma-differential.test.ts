@@ -16,6 +16,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { requires } from '@edusentry/core/testing';
 import { pipelinesDir, sigmaDir } from '@edusentry/rules';
 import {
   convertRule,
@@ -37,12 +38,13 @@ const pythonReady = (() => {
     return false;
   }
 })();
-const ready = Boolean(URL_) && pythonReady;
-if (!ready && process.env.CI)
-  throw new Error(
-    `pySigma differential test needs ${URL_ ? '' : 'EDUSENTRY_TEST_OPENSEARCH_URL '}${pythonReady ? '' : 'python3 with pySigma'}`,
-  );
-const maybe = ready ? describe : describe.skip;
+const maybe = requires(
+  !URL_
+    ? 'EDUSENTRY_TEST_OPENSEARCH_URL is not set'
+    : !pythonReady
+      ? 'python3 with pySigma is not installed'
+      : undefined,
+).describe;
 
 const INDEX = `edusentry-difftest-${process.pid}`;
 
