@@ -20,7 +20,6 @@ import type { EcsEvent } from '@edusentry/core';
 import { Attribution, lineToEvent, NdjsonSink } from '@edusentry/collector';
 import { countLines, cpuSeconds, freePort, measureListen, settle, stopChild } from './peer-process';
 
-
 export function syslogLines(n: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < n; i++) {

@@ -11,7 +11,10 @@ describe('configuration', () => {
   });
 
   it.each([
-    ['store:\n  kind: mongo\n', "f.yaml:2: store.kind: Invalid enum value. Expected 'embedded' | 'elasticsearch', received 'mongo'"],
+    [
+      'store:\n  kind: mongo\n',
+      "f.yaml:2: store.kind: Invalid enum value. Expected 'embedded' | 'elasticsearch', received 'mongo'",
+    ],
     ['store:\n  retentionDays: 0\n', 'f.yaml:2: store.retentionDays: Number must be greater than or equal to 1'],
     ['log:\n  level: loud\n', 'f.yaml:2: log.level: Invalid enum value'],
     ['organization:\n  id: school-1\n  colour: red\n', 'f.yaml:3: organization.colour: unknown key'],
@@ -30,8 +33,15 @@ describe('configuration', () => {
   });
 
   it('composes package sections, each strict', () => {
-    const schema = composeConfigSchema({ collector: z.object({ port: z.number().default(514) }).strict().default({}) });
+    const schema = composeConfigSchema({
+      collector: z
+        .object({ port: z.number().default(514) })
+        .strict()
+        .default({}),
+    });
     expect(parseConfig('collector:\n  port: 1514\n', schema).collector.port).toBe(1514);
-    expect(() => parseConfig('collector:\n  prot: 1\n', schema, 'c.yaml')).toThrow('c.yaml:2: collector.prot: unknown key');
+    expect(() => parseConfig('collector:\n  prot: 1\n', schema, 'c.yaml')).toThrow(
+      'c.yaml:2: collector.prot: unknown key',
+    );
   });
 });

@@ -6,7 +6,9 @@ import { subtreeIds, type OrgNode } from '../org';
 
 describe('event ids', () => {
   it('are the same for the same source and content, whatever the key order', () => {
-    expect(eventId('pcap:a', { b: 1, a: [1, { y: 2, x: 1 }] })).toBe(eventId('pcap:a', { a: [1, { x: 1, y: 2 }], b: 1 }));
+    expect(eventId('pcap:a', { b: 1, a: [1, { y: 2, x: 1 }] })).toBe(
+      eventId('pcap:a', { a: [1, { x: 1, y: 2 }], b: 1 }),
+    );
     expect(canonicalJson({ b: 1, a: undefined, c: null })).toBe('{"b":1,"c":null}');
   });
   it('differ by source and by content', () => {

@@ -8,8 +8,8 @@ export const DATASETS = {
   'network.http': 'http',
   'network.tls': 'tls',
   'network.ssh': 'ssh',
-  'syslog': 'log',
-  'alert': 'alert',
+  syslog: 'log',
+  alert: 'alert',
   'site.check': 'site',
   'collector.heartbeat': 'heartbeat',
 } as const;

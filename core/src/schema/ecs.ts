@@ -86,7 +86,10 @@ export interface BaseEvent {
 
 export interface FlowEvent extends BaseEvent {
   network: Network;
-  edu?: { flow?: { tcp_flags?: string[]; end_reason?: string; sampling_rate?: number; evicted?: boolean } } & Record<string, unknown>;
+  edu?: { flow?: { tcp_flags?: string[]; end_reason?: string; sampling_rate?: number; evicted?: boolean } } & Record<
+    string,
+    unknown
+  >;
 }
 
 export interface DnsEvent extends BaseEvent {
@@ -108,7 +111,15 @@ export interface HttpEvent extends BaseEvent {
     request?: { method?: string; referrer?: string; mime_type?: string; body?: { bytes?: number } };
     response?: { status_code?: number; mime_type?: string; body?: { bytes?: number } };
   };
-  url?: { original?: string; domain?: string; path?: string; query?: string; port?: number; full?: string; scheme?: string };
+  url?: {
+    original?: string;
+    domain?: string;
+    path?: string;
+    query?: string;
+    port?: number;
+    full?: string;
+    scheme?: string;
+  };
   user_agent?: { original?: string };
 }
 
@@ -120,13 +131,25 @@ export interface TlsEvent extends BaseEvent {
     next_protocol?: string;
     established?: boolean;
     client?: { server_name?: string; ja3?: string; ja4?: string; supported_ciphers?: string[] };
-    server?: { ja3s?: string; subject?: string; issuer?: string; not_before?: string; not_after?: string; hash?: { sha1?: string } };
+    server?: {
+      ja3s?: string;
+      subject?: string;
+      issuer?: string;
+      not_before?: string;
+      not_after?: string;
+      hash?: { sha1?: string };
+    };
   };
 }
 
 export interface SshEvent extends BaseEvent {
   /** ECS has no ssh set; ours lives under edu.ssh. */
-  edu: { ssh: { client?: { software?: string; proto?: string; hassh?: string }; server?: { software?: string; proto?: string; hassh?: string } } } & Record<string, unknown>;
+  edu: {
+    ssh: {
+      client?: { software?: string; proto?: string; hassh?: string };
+      server?: { software?: string; proto?: string; hassh?: string };
+    };
+  } & Record<string, unknown>;
 }
 
 export interface LogEvent extends BaseEvent {
@@ -155,8 +178,21 @@ export interface LogEvent extends BaseEvent {
 }
 
 export interface AlertEvent extends BaseEvent {
-  rule: { id: string; name: string; description?: string; author?: string; reference?: string[]; license?: string; ruleset?: string; level?: string };
-  threat?: { framework?: string; tactic?: { id?: string[]; name?: string[] }; technique?: { id?: string[]; name?: string[] } };
+  rule: {
+    id: string;
+    name: string;
+    description?: string;
+    author?: string;
+    reference?: string[];
+    license?: string;
+    ruleset?: string;
+    level?: string;
+  };
+  threat?: {
+    framework?: string;
+    tactic?: { id?: string[]; name?: string[] };
+    technique?: { id?: string[]; name?: string[] };
+  };
   edu: {
     alert: {
       status: 'new' | 'acknowledged' | 'false_positive' | 'closed';
@@ -177,7 +213,17 @@ export interface AlertEvent extends BaseEvent {
 
 export interface SiteCheckEvent extends BaseEvent {
   url: { full: string };
-  edu: { site: { id: string; name?: string; up: boolean; latency_ms?: number; status_code?: number; error?: string; check: string } } & Record<string, unknown>;
+  edu: {
+    site: {
+      id: string;
+      name?: string;
+      up: boolean;
+      latency_ms?: number;
+      status_code?: number;
+      error?: string;
+      check: string;
+    };
+  } & Record<string, unknown>;
 }
 
 export interface HeartbeatEvent extends BaseEvent {
@@ -196,4 +242,10 @@ export interface HeartbeatEvent extends BaseEvent {
   } & Record<string, unknown>;
 }
 
-export type EcsEvent = BaseEvent & Partial<Pick<DnsEvent, 'dns'>> & Partial<Pick<HttpEvent, 'http' | 'url' | 'user_agent'>> & Partial<Pick<TlsEvent, 'tls'>> & Partial<Pick<LogEvent, 'log' | 'process'>> & Partial<Pick<AlertEvent, 'rule' | 'threat'>> & Record<string, unknown>;
+export type EcsEvent = BaseEvent &
+  Partial<Pick<DnsEvent, 'dns'>> &
+  Partial<Pick<HttpEvent, 'http' | 'url' | 'user_agent'>> &
+  Partial<Pick<TlsEvent, 'tls'>> &
+  Partial<Pick<LogEvent, 'log' | 'process'>> &
+  Partial<Pick<AlertEvent, 'rule' | 'threat'>> &
+  Record<string, unknown>;

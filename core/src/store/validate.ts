@@ -25,7 +25,14 @@ export function toEpochMs(t: string | number | undefined): number | undefined {
 export function deepMerge(base: Record<string, any>, patch: Record<string, any>): Record<string, any> {
   const out: Record<string, any> = { ...base };
   for (const [k, v] of Object.entries(patch)) {
-    if (v && typeof v === 'object' && !Array.isArray(v) && out[k] && typeof out[k] === 'object' && !Array.isArray(out[k])) {
+    if (
+      v &&
+      typeof v === 'object' &&
+      !Array.isArray(v) &&
+      out[k] &&
+      typeof out[k] === 'object' &&
+      !Array.isArray(out[k])
+    ) {
       out[k] = deepMerge(out[k], v);
     } else out[k] = v;
   }
