@@ -21,6 +21,7 @@ done
 # Not -s for these two: silent mode would hide the compiler's and linter's messages from the CI log.
 echo "== typecheck"; pnpm typecheck
 echo "== lint"; pnpm lint
+echo "== format"; pnpm exec prettier --check .
 echo "== test"; pnpm -s test
 # OpenAPI-driven fuzzing of a running console, logged in as each role (no 5xx, no schema violations).
 echo "== fuzz console"; python3 deploy/test/fuzz-console.py
