@@ -10,6 +10,7 @@ export type { ElasticStore, ElasticStoreOptions } from './elastic/store';
 export { fieldType, type FieldType } from './elastic/mappings';
 export { invalidReason, deepMerge, toEpochMs } from './validate';
 export * from './ip';
+export { RetentionJob, type RetentionRun } from './retention';
 
 /** Opens the configured store. The elasticsearch module is loaded only when asked for. */
 export async function openStore(cfg: StoreConfig, dataDir: string): Promise<EventStore> {

@@ -105,6 +105,9 @@ export interface InitOptions {
   onProgress?: (done: number, total: number, step: string) => void;
 }
 
+/** ism / ilm: a delete policy found on the engine; prune-job: EduSentry deletes date-named buckets itself. */
+export type RetentionMechanism = 'ism' | 'ilm' | 'prune-job';
+
 export interface EventStore {
   readonly kind: StoreKind;
   /** Creates schema / templates / pipelines / retention policy. Idempotent. */
@@ -129,5 +132,9 @@ export interface EventStore {
   stats(): Promise<StoreStats>;
   /** Configured retention in days (what init applied). */
   retentionDays(): Promise<number>;
+  /** Deletes what lies wholly past retention now (the daily retention job, retention.ts); returns how many it removed (events embedded, indices on a cluster). */
+  prune?(now?: number): Promise<number>;
+  /** What enforces retention, as the engine says: its lifecycle policy (ISM, ILM) or EduSentry's own daily prune job. */
+  retentionMechanism?(): Promise<RetentionMechanism>;
   close(): Promise<void>;
 }

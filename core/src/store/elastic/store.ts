@@ -28,6 +28,7 @@ import type {
   EventStore,
   InitOptions,
   Quarantined,
+  RetentionMechanism,
   SearchQuery,
   SearchResult,
   StoreStats,
@@ -329,6 +330,15 @@ export class ElasticStore implements EventStore {
     const t = await this.req('GET', `/_index_template/${this.alias(FAMILIES[0])}`, undefined, { ignore: [404] });
     const days = t.body?.index_templates?.[0]?.index_template?._meta?.edusentry?.retention_days;
     return typeof days === 'number' ? days : this.o.retentionDays;
+  }
+
+  /** ISM/ILM only when the engine has the plugin and our delete policy is on it; otherwise the daily prune job. */
+  async retentionMechanism(): Promise<RetentionMechanism> {
+    const engine = await this.engine();
+    if (engine.lifecycle === 'none') return 'prune-job';
+    const path = engine.lifecycle === 'ism' ? `/_plugins/_ism/policies/${this.policy}` : `/_ilm/policy/${this.policy}`;
+    const r = await this.req('GET', path, undefined, { ignore: [404] });
+    return r.status === 200 ? engine.lifecycle : 'prune-job';
   }
 
   /** Deletes the bucket indices whose whole time span is older than retention. */

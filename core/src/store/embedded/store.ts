@@ -17,6 +17,7 @@ import type {
   EventStore,
   InitOptions,
   Quarantined,
+  RetentionMechanism,
   SearchQuery,
   SearchResult,
   StoreStats,
@@ -132,6 +133,11 @@ export class EmbeddedStore implements EventStore {
       this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('retention_days', String(days)),
     );
     await this.prune();
+  }
+
+  /** No engine policy here: the daily retention job's prune is what enforces it. */
+  async retentionMechanism(): Promise<RetentionMechanism> {
+    return 'prune-job';
   }
 
   /** Deletes events older than the retention period. */
