@@ -15,6 +15,8 @@ export const NON_EVENT_DATASETS: Dataset[] = ['alert', 'site.check', 'collector.
 /** The traffic and log datasets the event KPIs count. */
 export const EVENT_DATASETS = (Object.keys(DATASETS) as Dataset[]).filter((d) => !NON_EVENT_DATASETS.includes(d));
 const OPEN: Filter = { field: 'edu.alert.status', op: 'in', values: ['new', 'acknowledged'] };
+/** Drill alerts (edu.drill.id) stay out of real posture unless asked for with drill=include. */
+const REAL: Filter = { field: 'edu.drill.id', op: 'missing' };
 const NICE_INTERVALS = [
   60_000, 300_000, 600_000, 1_800_000, 3_600_000, 10_800_000, 21_600_000, 43_200_000, 86_400_000, 604_800_000,
 ];
@@ -44,7 +46,7 @@ export interface RiskRow {
 }
 
 export const postureRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.get<{ Querystring: { from?: string; to?: string; orgId?: string; interval?: number } }>(
+  app.get<{ Querystring: { from?: string; to?: string; orgId?: string; interval?: number; drill?: string } }>(
     '/api/posture',
     {
       config: { permission: 'posture:read' },
@@ -62,6 +64,11 @@ export const postureRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
               maximum: 31_622_400_000,
               description: `trend bucket in ms; default ~48 buckets, widened so that the trend has at most ${MAX_BUCKETS}`,
             },
+            drill: {
+              type: 'string',
+              enum: ['exclude', 'include'],
+              description: 'alerts of emergency drills (edu.drill.id): left out by default, counted with include',
+            },
           },
         },
       },
@@ -71,6 +78,7 @@ export const postureRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
       const orgIds = scopeIds(ctx, req, req.query.orgId);
       const { from, to } = timeRange(ctx, req.query);
       const intervalMs = trendInterval(to - from, req.query.interval);
+      const real = req.query.drill === 'include' ? [] : [REAL];
       const store: EventStore = ctx.store;
       const midnight = new Date(ctx.now());
       midnight.setHours(0, 0, 0, 0);
@@ -84,7 +92,7 @@ export const postureRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
             store.search({
               datasets: ['alert'],
               orgIds,
-              filters: [OPEN, { field: 'rule.level', op: 'eq', value: sev }],
+              filters: [OPEN, { field: 'rule.level', op: 'eq', value: sev }, ...real],
               size: 0,
               aggs: { org: { type: 'terms', field: 'organization.id', size: orgIds.length + 1 } },
             }),
@@ -95,6 +103,7 @@ export const postureRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
           orgIds,
           from: midnight.getTime(),
           to: ctx.now() + 1,
+          filters: real,
           size: 0,
           aggs: { sev: { type: 'terms', field: 'rule.level', size: 10 } },
         }),
@@ -103,6 +112,7 @@ export const postureRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
           orgIds,
           from,
           to,
+          filters: real,
           size: 0,
           aggs: {
             trend: { type: 'date_histogram', field: '@timestamp', intervalMs },
