@@ -1,4 +1,5 @@
 import { z } from '@edusentry/core';
+import { mlpsConfigSchema } from './mlps/config';
 
 /** The `analyzer:` section of the YAML configuration. */
 export const analyzerConfigSchema = z
@@ -25,6 +26,8 @@ export const analyzerConfigSchema = z
      * exceptions, uploaded rules); empty = rule-policy/ in the data directory.
      */
     policyDir: z.string().default(''),
+    /** The level-protection (等保) rules' lists and thresholds (mlps/config.ts). */
+    mlps: mlpsConfigSchema.default({}),
     /**
      * The schools' address ranges (as collector.packet.campusNetworks). An alert's campus end is
      * its asset (edu.alert.asset: the source of outbound traffic, the destination of inbound and

@@ -22,6 +22,7 @@ import {
 import type { AnalyzerConfig } from '../config';
 import { openRuleSet, rulePaths } from '../rules';
 import { Detector } from '../sigma/detector';
+import { MlpsEngine } from '../mlps/engine';
 import { AlertAggregator } from './aggregator';
 import { readState, writeState } from './cursor-file';
 import { PolicyFilter, type DropCounts } from './policy-filter';
@@ -68,6 +69,8 @@ export class AnalyzerService {
   private aggregator: AlertAggregator;
   /** The campus end of each alert (edu.alert.asset) and the other (edu.alert.remote). */
   private sides: AlertSides;
+  /** The level-protection (等保) rules, run beside the Sigma detector on the same events. */
+  private mlps: MlpsEngine;
   /** Account bindings from RADIUS/portal events, for alerts without user.name (off when disabled). */
   readonly users?: UserAttribution;
   private stopping = false;
@@ -119,6 +122,7 @@ export class AnalyzerService {
     if (saved.correlation) this.detector.correlations.restore(saved.correlation);
     this.aggregator = new AlertAggregator(opts.config.dedup);
     this.sides = new AlertSides(opts.config.campusNetworks);
+    this.mlps = new MlpsEngine(opts.config.mlps, (ip) => this.sides.onCampus(ip), opts.log);
     if (opts.config.attribution.enabled)
       this.users = new UserAttribution(
         opts.config.attribution,
@@ -194,7 +198,10 @@ export class AnalyzerService {
     for (const ev of res.events) {
       if ((ev.event as { dataset?: string })?.dataset === 'alert') continue;
       try {
-        for (const a of this.detector.process(ev as Record<string, unknown>)) {
+        for (const a of [
+          ...this.detector.process(ev as Record<string, unknown>),
+          ...this.mlps.process(ev as Record<string, unknown>),
+        ]) {
           const verdict = this.filter.apply(a, ev as Record<string, unknown>, now);
           if (verdict === 'keep') alerts.push(a);
           else this.stats[verdict]++;
@@ -202,6 +209,11 @@ export class AnalyzerService {
       } catch (e) {
         log.warn({ id: ev.event?.id, err: (e as Error).message }, 'event could not be evaluated; skipped');
       }
+    }
+    for (const a of this.mlps.tick()) {
+      const verdict = this.filter.apply(a, a as unknown as Record<string, unknown>, now);
+      if (verdict === 'keep') alerts.push(a);
+      else this.stats[verdict]++;
     }
     for (const a of alerts) this.sides.mark(a);
     if (this.users) for (const a of alerts) this.users.attribute(a);
