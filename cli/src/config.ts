@@ -23,6 +23,23 @@ export const configSchema = composeConfigSchema({
   console: consoleConfigSchema.default({}),
   /** The key-site monitor (网站监测). */
   sites: sitesConfigSchema.default({}),
+  /** Data backup (数据备份与恢复): the daily backup `edusentry start` takes (cli/src/services/backup.ts). */
+  backup: z
+    .object({
+      /** Take one a day while `edusentry start` runs. */
+      daily: z.boolean().default(true),
+      /** Local time of day, HH:MM. */
+      at: z
+        .string()
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM')
+        .default('02:30'),
+      /** Backups kept in the folder; older ones are deleted after a new one is complete. */
+      keep: z.number().int().min(1).default(7),
+      /** The backups folder (default: backups/ in the data directory). */
+      dir: z.string().optional(),
+    })
+    .strict()
+    .default({}),
   /** What `edusentry start` loads and keeps flowing on the demo province. */
   sample: z
     .object({

@@ -3,26 +3,11 @@
  * GB/T 22239-2019 8.1.4.9). The copying is core's backup module; this file adds the
  * progress bar, the backups folder's history and the console's audit trail.
  */
-import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import {
-  appendHistory,
-  createBackup,
-  EduError,
-  listBackups,
-  ProgressBar,
-  restoreBackup,
-  verifyBackup,
-} from '@edusentry/core';
-import { ConsoleState, statePathOf } from '@edusentry/console-server';
+import { appendHistory, EduError, listBackups, ProgressBar, restoreBackup, verifyBackup } from '@edusentry/core';
 import type { Command } from 'commander';
 import { leaf, parent } from '../command';
-import type { Context } from '../context';
-
-/** The default backups folder: backups/ in the data directory (create skips it). */
-export function backupsDirOf(ctx: Context): string {
-  return resolve(ctx.dataDir, 'backups');
-}
+import { backupsDirOf, recordBackupStep, runBackup } from '../services/backup';
 
 export function register(program: Command): void {
   const backup = parent(program, 'backup', 'data backup and restore (数据备份与恢复): create, list, verify, restore');
@@ -66,7 +51,14 @@ export function register(program: Command): void {
       const progress = new ProgressBar();
       const r = await verifyBackup(dir, (done, total, file) => progress.update('backup verify', done, total, file));
       progress.clear();
-      record(ctx, dir, 'backup.verify', { ok: r.ok, problems: r.problems }, r.ok ? 'success' : 'failure');
+      recordBackupStep(
+        ctx,
+        'cli',
+        dir,
+        'backup.verify',
+        { ok: r.ok, problems: r.problems },
+        r.ok ? 'success' : 'failure',
+      );
       if (r.manifest)
         appendHistory(dirname(dir), {
           at: new Date().toISOString(),
@@ -96,7 +88,12 @@ export function register(program: Command): void {
       );
       progress.clear();
       // Audited in the restored installation's own trail, and in the backups folder's history.
-      record(ctx, dir, 'backup.restore', { id: m.id, from: m.host, createdAt: m.createdAt, dataDir: ctx.dataDir });
+      recordBackupStep(ctx, 'cli', dir, 'backup.restore', {
+        id: m.id,
+        from: m.host,
+        createdAt: m.createdAt,
+        dataDir: ctx.dataDir,
+      });
       appendHistory(dirname(dir), {
         at: new Date().toISOString(),
         action: 'restore',
@@ -108,56 +105,6 @@ export function register(program: Command): void {
       process.stdout.write(`restored ${m.files.length} files of ${m.id} into ${ctx.dataDir}${note}\n`);
     },
   ).argument('<path>', 'the backup folder (the last line of backup create)');
-}
-
-/** Creates one backup in outDir, records it in the history and the audit trail; returns its path. */
-export async function runBackup(ctx: Context, outDir: string): Promise<string> {
-  mkdirSync(outDir, { recursive: true });
-  const kind = ctx.config.store.kind;
-  const progress = new ProgressBar();
-  const { path, manifest } = await createBackup({
-    dataDir: ctx.dataDir,
-    outDir,
-    store: { kind, included: kind === 'embedded' },
-    onProgress: (done, total, file) => progress.update('backup create', done, total, file),
-  });
-  progress.clear();
-  const bytes = manifest.files.reduce((n, f) => n + f.bytes, 0);
-  appendHistory(outDir, {
-    at: manifest.finishedAt,
-    action: 'create',
-    id: manifest.id,
-    path,
-    files: manifest.files.length,
-    bytes,
-  });
-  record(ctx, path, 'backup.create', {
-    id: manifest.id,
-    files: manifest.files.length,
-    bytes,
-    storeIncluded: manifest.store.included,
-  });
-  if (kind !== 'embedded')
-    ctx.log.warn({ store: kind }, 'backup: the events of a search-engine store are not in this backup');
-  return path;
-}
-
-/** Appends to the console's audit trail when this data directory has a console state. */
-function record(
-  ctx: Context,
-  target: string,
-  action: string,
-  details: Record<string, unknown>,
-  outcome: 'success' | 'failure' = 'success',
-): void {
-  const statePath = statePathOf(ctx.config.console, ctx.dataDir);
-  if (!existsSync(statePath)) return;
-  const state = new ConsoleState(statePath);
-  try {
-    state.audit.append({ actor: 'cli', role: null, orgId: null, ip: null, action, target, outcome, details });
-  } finally {
-    state.close();
-  }
 }
 
 function human(n: number): string {

@@ -11,6 +11,7 @@ import {
   chmodSync,
   closeSync,
   copyFileSync,
+  existsSync,
   lstatSync,
   mkdirSync,
   openSync,
@@ -43,10 +44,13 @@ export async function createBackup(o: CreateBackupOptions): Promise<{ path: stri
   const dataDir = resolve(o.dataDir);
   const outDir = resolve(o.outDir);
   const started = now();
-  const id = `edusentry-backup-${started
+  const stamp = `edusentry-backup-${started
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z')}`;
+  // Two backups within one second (a scheduled one beside a manual one) get -2, -3 …
+  let id = stamp;
+  for (let n = 2; existsSync(join(outDir, id)) || existsSync(join(outDir, `${id}.partial`)); n++) id = `${stamp}-${n}`;
   const target = join(outDir, id);
   const partial = `${target}.partial`;
   mkdirSync(partial, { recursive: true, mode: 0o700 });

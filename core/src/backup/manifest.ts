@@ -4,7 +4,7 @@
  * level-protection evidence check for 8.1.4.9 — reads both through listBackups/readHistory.
  */
 import { createHash } from 'node:crypto';
-import { appendFileSync, createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, createReadStream, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const BACKUP_FORMAT = 'edusentry-backup/1';
@@ -40,7 +40,8 @@ export interface BackupManifest {
 export type HistoryEntry =
   | { at: string; action: 'create'; id: string; path: string; files: number; bytes: number }
   | { at: string; action: 'verify'; id: string; path: string; ok: boolean; problems: string[] }
-  | { at: string; action: 'restore'; id: string; path: string; dataDir: string };
+  | { at: string; action: 'restore'; id: string; path: string; dataDir: string }
+  | { at: string; action: 'delete'; id: string; path: string; reason: string };
 
 export async function sha256File(path: string): Promise<string> {
   const h = createHash('sha256');
@@ -88,4 +89,21 @@ export function readHistory(backupsDir: string): HistoryEntry[] {
         return [];
       }
     });
+}
+
+/** Deletes all but the `keep` newest backups of a folder (by creation time), recording each; returns their paths. */
+export function pruneBackups(backupsDir: string, keep: number, at = new Date()): string[] {
+  const all = listBackups(backupsDir).sort((a, b) => a.manifest.createdAt.localeCompare(b.manifest.createdAt));
+  const old = all.slice(0, Math.max(0, all.length - keep));
+  for (const b of old) {
+    rmSync(b.path, { recursive: true, force: true });
+    appendHistory(backupsDir, {
+      at: at.toISOString(),
+      action: 'delete',
+      id: b.manifest.id,
+      path: b.path,
+      reason: `keep ${keep}`,
+    });
+  }
+  return old.map((b) => b.path);
 }
