@@ -22,6 +22,8 @@ const STORE_SUITES = [
   'bounds',
   'incident-scope',
   'org-lifecycle',
+  'separation',
+  'sites',
 ];
 const projects = [{ ...base, displayName: 'embedded' }];
 if (process.env.EDUSENTRY_TEST_OPENSEARCH_URL) {
