@@ -71,5 +71,5 @@ requires(url ? undefined : 'EDUSENTRY_TEST_OPENSEARCH_URL is not set').describe(
       expect.arrayContaining(['ingest pipeline', 'retention policy', 'quarantine index']),
     );
     expect(seen.at(-1)?.[2]).toBe('retention prune');
-  });
+  }, 60_000); // a real node creating templates and indices: seconds under load, not jest's 5 s default
 });
