@@ -24,6 +24,7 @@ const STORE_SUITES = [
   'org-lifecycle',
   'separation',
   'sites',
+  'posture-drill',
 ];
 const projects = [{ ...base, displayName: 'embedded' }];
 if (process.env.EDUSENTRY_TEST_OPENSEARCH_URL) {
