@@ -40,7 +40,7 @@ classpath() {
 
 write_config() {
   local conf="$RUN/base/node_1/config"
-  mkdir -p "$conf"
+  mkdir -p "$conf" "$RUN/snapshots"
   # The runner copies its own (empty) yml only when none exists, so ours wins.
   cat >"$conf/$NODE_CONF" <<YML
 network.host: 127.0.0.1
@@ -49,6 +49,8 @@ discovery.type: single-node
 # Big or nearly full disks must not block shard allocation on a test node.
 cluster.routing.allocation.disk.threshold_enabled: false
 action.auto_create_index: true
+# Where fs snapshot repositories may live (edusentry backup: the store's snapshot).
+path.repo: ["$RUN/snapshots"]
 YML
 }
 

@@ -53,6 +53,12 @@ export interface ElasticStoreOptions extends Partial<StoreConfig> {
   retryBaseMs?: number;
 }
 
+export interface SnapshotInfo {
+  name: string;
+  indices: string[];
+  state: string;
+}
+
 type Engine = { distribution: 'opensearch' | 'elasticsearch'; version: string; lifecycle: 'ism' | 'ilm' | 'none' };
 
 interface BulkItem {
@@ -660,6 +666,52 @@ export class ElasticStore implements EventStore {
     await this.req('POST', `/${this.indicesFor()},${this.quarantineIndex}/_refresh`, undefined, {
       querystring: { ignore_unavailable: true, allow_no_indices: true },
     });
+  }
+
+  // ---- snapshot (edusentry backup) --------------------------------------------------
+
+  /**
+   * Snapshots every event index of this prefix into an `fs` repository at `location` (a folder
+   * under the node's path.repo), registered under `repository`; waits until it is complete.
+   */
+  async snapshot(o: { repository: string; location: string; name: string }): Promise<SnapshotInfo> {
+    await this.req('PUT', `/_snapshot/${o.repository}`, { type: 'fs', settings: { location: o.location } });
+    const r = await this.req(
+      'PUT',
+      `/_snapshot/${o.repository}/${o.name}`,
+      {
+        indices: `${this.indicesFor()},${this.quarantineIndex}`,
+        ignore_unavailable: true,
+        include_global_state: false,
+      },
+      { querystring: { wait_for_completion: true } },
+    );
+    const snap = r.body?.snapshot ?? {};
+    if (snap.state !== 'SUCCESS')
+      throw new EduError('EDU_ERR_STORE', `snapshot ${o.name} ended ${String(snap.state)}, not SUCCESS`);
+    return { name: o.name, indices: [...(snap.indices ?? [])].sort(), state: snap.state };
+  }
+
+  /** Restores a snapshot of this prefix as new indices under `targetPrefix` (the originals stay). */
+  async restoreSnapshot(o: { repository: string; name: string; targetPrefix: string }): Promise<string[]> {
+    if (o.targetPrefix === this.prefix)
+      throw new EduError(
+        'EDU_ERR_USAGE',
+        `restore into new indices: the target prefix must differ from ${this.prefix}`,
+      );
+    const r = await this.req(
+      'POST',
+      `/_snapshot/${o.repository}/${o.name}/_restore`,
+      {
+        indices: `${this.prefix}-*`,
+        include_aliases: false,
+        include_global_state: false,
+        rename_pattern: `${this.prefix}-(.+)`,
+        rename_replacement: `${o.targetPrefix}-$1`,
+      },
+      { querystring: { wait_for_completion: true } },
+    );
+    return [...(r.body?.snapshot?.indices ?? [])].sort();
   }
 
   /** Deletes every index, template, pipeline and policy of this prefix (tests). */
