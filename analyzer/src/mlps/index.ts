@@ -3,3 +3,4 @@ export { mlpsConfigSchema, type MlpsConfig } from './config';
 export { MlpsEngine } from './engine';
 export type { MlpsRule, MlpsRuleInfo, MlpsContext } from './rule';
 export { MLPS_RULES } from './rules';
+export * from './checks';
