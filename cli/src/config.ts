@@ -37,6 +37,8 @@ export const configSchema = composeConfigSchema({
       keep: z.number().int().min(1).default(7),
       /** The backups folder (default: backups/ in the data directory). */
       dir: z.string().optional(),
+      /** A search-engine store's fs snapshot repository, on the engine's host (default: edusentry/ under its path.repo). */
+      snapshotLocation: z.string().optional(),
     })
     .strict()
     .default({}),

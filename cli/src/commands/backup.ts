@@ -4,7 +4,15 @@
  * progress bar, the backups folder's history and the console's audit trail.
  */
 import { dirname, resolve } from 'node:path';
-import { appendHistory, EduError, listBackups, ProgressBar, restoreBackup, verifyBackup } from '@edusentry/core';
+import {
+  appendHistory,
+  EduError,
+  listBackups,
+  ProgressBar,
+  restoreBackup,
+  verifyBackup,
+  type ElasticStore,
+} from '@edusentry/core';
 import type { Command } from 'commander';
 import { leaf, parent } from '../command';
 import { backupsDirOf, recordBackupStep, runBackup } from '../services/backup';
@@ -51,6 +59,14 @@ export function register(program: Command): void {
       const progress = new ProgressBar();
       const r = await verifyBackup(dir, (done, total, file) => progress.update('backup verify', done, total, file));
       progress.clear();
+      const snap = r.manifest?.store.snapshot;
+      if (snap) {
+        const state = await ((await ctx.store()) as ElasticStore).snapshotState(snap.repository, snap.name);
+        if (state !== 'SUCCESS') {
+          r.problems.push(`snapshot ${snap.name}: ${state ?? 'not'} on the engine in repository ${snap.repository}`);
+          r.ok = false;
+        }
+      }
       recordBackupStep(
         ctx,
         'cli',
@@ -101,7 +117,20 @@ export function register(program: Command): void {
         path: dir,
         dataDir: ctx.dataDir,
       });
-      const note = m.store.included ? '' : ` (events are in the ${m.store.kind} store, not in this backup)`;
+      let note = m.store.included ? '' : ` (events are in the ${m.store.kind} store, not in this backup)`;
+      const snap = m.store.snapshot;
+      if (snap) {
+        // Into new indices beside the live ones: `<prefix>-restored-<snapshot time>`.
+        const store = (await ctx.store()) as ElasticStore;
+        const targetPrefix = `${snap.indexPrefix}-restored-${m.createdAt.slice(0, 19).replace(/[-:]/g, '').toLowerCase()}`;
+        if ((await store.snapshotState(snap.repository, snap.name)) !== 'SUCCESS')
+          throw new EduError(
+            'EDU_ERR_BACKUP_INVALID',
+            `snapshot ${snap.name} is not on the engine in repository ${snap.repository}`,
+          );
+        const indices = await store.restoreSnapshot({ repository: snap.repository, name: snap.name, targetPrefix });
+        note = `; ${indices.length} indices of snapshot ${snap.name} restored as ${targetPrefix}-*`;
+      }
       process.stdout.write(`restored ${m.files.length} files of ${m.id} into ${ctx.dataDir}${note}\n`);
     },
   ).argument('<path>', 'the backup folder (the last line of backup create)');

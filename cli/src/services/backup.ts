@@ -5,7 +5,14 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { appendHistory, createBackup, ProgressBar, pruneBackups } from '@edusentry/core';
+import {
+  appendHistory,
+  createBackup,
+  ProgressBar,
+  pruneBackups,
+  type BackupManifest,
+  type ElasticStore,
+} from '@edusentry/core';
 import { ConsoleState, statePathOf } from '@edusentry/console-server';
 import type { Context } from '../context';
 import type { Service } from '../service';
@@ -70,7 +77,7 @@ export async function runBackup(ctx: Context, outDir: string, actor = 'cli'): Pr
   const { path, manifest } = await createBackup({
     dataDir: ctx.dataDir,
     outDir,
-    store: { kind, included: kind === 'embedded' },
+    store: kind === 'embedded' ? { kind, included: true } : (id) => snapshotStore(ctx, id),
     onProgress: (done, total, file) => progress.update('backup create', done, total, file),
   });
   progress.clear();
@@ -89,9 +96,28 @@ export async function runBackup(ctx: Context, outDir: string, actor = 'cli'): Pr
     bytes,
     storeIncluded: manifest.store.included,
   });
-  if (kind !== 'embedded')
-    ctx.log.warn({ store: kind }, 'backup: the events of a search-engine store are not in this backup');
   return path;
+}
+
+/**
+ * A search-engine store's events: a snapshot into the fs repository `edusentry` at backup.snapshotLocation,
+ * or edusentry/ under the node's path.repo; without either the manifest says the events are not included.
+ */
+async function snapshotStore(ctx: Context, id: string): Promise<BackupManifest['store']> {
+  const store = (await ctx.store()) as ElasticStore;
+  const repo = await store.pathRepo();
+  const location = ctx.config.backup.snapshotLocation ?? (repo ? `${repo}/edusentry` : undefined);
+  if (!location) {
+    ctx.log.warn('backup: the engine has no path.repo and backup.snapshotLocation is not set: events not included');
+    return { kind: 'elasticsearch', included: false };
+  }
+  const indexPrefix = ctx.config.store.indexPrefix;
+  const snap = await store.snapshot({ repository: 'edusentry', location, name: id.toLowerCase() });
+  return {
+    kind: 'elasticsearch',
+    included: true,
+    snapshot: { repository: 'edusentry', location, name: snap.name, indexPrefix, indices: snap.indices },
+  };
 }
 
 /** Appends to the console's audit trail when this data directory has a console state. */

@@ -29,7 +29,8 @@ export interface CreateBackupOptions {
   dataDir: string;
   /** The backups folder; the new backup is a folder inside it. */
   outDir: string;
-  store: BackupManifest['store'];
+  /** What the manifest says of the event store; a function runs before the files are copied (a cluster's snapshot). */
+  store: BackupManifest['store'] | ((id: string) => Promise<BackupManifest['store']>);
   /** Bytes copied so far of the total, and the file being copied. */
   onProgress?: (done: number, total: number, file: string) => void;
   now?: () => Date;
@@ -55,6 +56,7 @@ export async function createBackup(o: CreateBackupOptions): Promise<{ path: stri
   const partial = `${target}.partial`;
   mkdirSync(partial, { recursive: true, mode: 0o700 });
 
+  const store = typeof o.store === 'function' ? await o.store(id) : o.store;
   const sources = walk(dataDir, [outDir]).map((path) => ({
     path,
     kind: isSqlite(path) ? ('sqlite' as const) : ('file' as const),
@@ -95,7 +97,7 @@ export async function createBackup(o: CreateBackupOptions): Promise<{ path: stri
     finishedAt: now().toISOString(),
     host: hostname(),
     dataDir,
-    store: o.store,
+    store,
     files,
   };
   writeFileSync(join(partial, MANIFEST), JSON.stringify(manifest, null, 2) + '\n', { mode: 0o600 });

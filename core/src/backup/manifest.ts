@@ -33,7 +33,12 @@ export interface BackupManifest {
   host: string;
   dataDir: string;
   /** The configured event store; events of a search-engine store are not in the files. */
-  store: { kind: 'embedded' | 'elasticsearch'; included: boolean };
+  store: {
+    kind: 'embedded' | 'elasticsearch';
+    /** The events are in the backup: in data/ (embedded) or in the engine's snapshot below. */
+    included: boolean;
+    snapshot?: { repository: string; location: string; name: string; indexPrefix: string; indices: string[] };
+  };
   files: BackupFile[];
 }
 

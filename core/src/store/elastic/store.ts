@@ -692,6 +692,22 @@ export class ElasticStore implements EventStore {
     return { name: o.name, indices: [...(snap.indices ?? [])].sort(), state: snap.state };
   }
 
+  /** The node's first path.repo (where an fs repository may be), if it has one. */
+  async pathRepo(): Promise<string | undefined> {
+    const r = await this.req('GET', '/_nodes/settings', undefined, {
+      querystring: { filter_path: 'nodes.*.settings.path.repo' },
+    });
+    const node = Object.values(r.body?.nodes ?? {})[0] as any;
+    const repo = node?.settings?.path?.repo;
+    return Array.isArray(repo) ? repo[0] : repo;
+  }
+
+  /** A snapshot's state as the engine reports it (SUCCESS, PARTIAL, FAILED) or undefined when it has none of that name. */
+  async snapshotState(repository: string, name: string): Promise<string | undefined> {
+    const r = await this.req('GET', `/_snapshot/${repository}/${name}`, undefined, { ignore: [404] });
+    return r.status === 200 ? r.body?.snapshots?.[0]?.state : undefined;
+  }
+
   /** Restores a snapshot of this prefix as new indices under `targetPrefix` (the originals stay). */
   async restoreSnapshot(o: { repository: string; name: string; targetPrefix: string }): Promise<string[]> {
     if (o.targetPrefix === this.prefix)
