@@ -4,3 +4,4 @@ export { MlpsEngine } from './engine';
 export type { MlpsRule, MlpsRuleInfo, MlpsContext } from './rule';
 export { MLPS_RULES } from './rules';
 export * from './checks';
+export { mlpsStatus, type ItemStatus } from './status';
