@@ -65,6 +65,16 @@ describe('time ranges are capped', () => {
     expect((await search({ from: String(T0 - 300 * 86_400_000), to: String(T0) })).statusCode).toBe(200);
   });
 
+  it("bounds the alert list's free text the same way", async () => {
+    const short = await get('/api/alerts?q=ab');
+    expect(short.statusCode).toBe(400);
+    expect(short.json().message).toBe('querystring/q must be empty or at least 3 characters');
+    const long = await get(`/api/alerts?q=rule&from=${T0 - 32 * 86_400_000}&to=${T0}`);
+    expect(long.statusCode).toBe(400);
+    expect(long.json().message).toMatch(/^querystring\/from: a free-text search may span at most 31 days/);
+    expect((await get(`/api/alerts?q=rule&from=${T0 - 31 * 86_400_000}&to=${T0}`)).statusCode).toBe(200);
+  });
+
   it('caps page sizes', async () => {
     for (const url of ['/api/alerts?pageSize=100000', '/api/audit?pageSize=100000', '/api/incidents?pageSize=201']) {
       const res = await get(url);

@@ -11,6 +11,7 @@ import { audit, authOf, inScope, isAddress, scopeIds, storePaging, timeRange, ty
 import { ALL_ERRORS, apiError } from '../errors';
 import { idParams, orgIdProp, pagingProps, timeProps } from '../schemas';
 import { SEVERITIES, withSeverity } from '../severity';
+import { boundedText } from './search';
 import { TRIAGE_ACTIONS, type TriageAction, type TriageEntry } from '../state';
 
 type Status = AlertEvent['edu']['alert']['status'];
@@ -215,7 +216,7 @@ export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
         to,
         orgIds,
         filters,
-        text: q.q || undefined,
+        text: boundedText(q.q, from, to, 'querystring', 'q'),
         sort: [{ field: q.sort ?? '@timestamp', order: q.order ?? 'desc' }],
         size: p.limit,
         offset: p.offset,

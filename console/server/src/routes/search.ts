@@ -13,6 +13,25 @@ import { orgIdProp, pagingProps, timeProps } from '../schemas';
 export const TEXT_MIN = 3;
 export const TEXT_RANGE_MS = 31 * 86_400_000;
 
+/** The free text of a search (trimmed, or undefined), refused outside the bounds above. */
+export function boundedText(
+  raw: string | undefined,
+  from: number,
+  to: number,
+  where: 'body' | 'querystring',
+  field: string,
+): string | undefined {
+  const text = raw?.trim() || undefined;
+  if (text && text.length < TEXT_MIN)
+    throw apiError('EDU_ERR_VALIDATION', `${where}/${field} must be empty or at least ${TEXT_MIN} characters`);
+  if (text && to - from > TEXT_RANGE_MS)
+    throw apiError(
+      'EDU_ERR_VALIDATION',
+      `${where}/from: a free-text search may span at most ${TEXT_RANGE_MS / 86_400_000} days; narrow from/to or use filters`,
+    );
+  return text;
+}
+
 const FIELD = { type: 'string', pattern: '^@?[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*$', maxLength: 100 } as const;
 const OPS = ['eq', 'neq', 'prefix', 'contains', 'exists', 'missing', 'cidr', 'gte', 'lte'] as const;
 type Op = (typeof OPS)[number];
@@ -136,14 +155,7 @@ export const searchRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       const b = req.body ?? {};
       const orgIds = scopeIds(ctx, req, b.orgId);
       const { from, to } = timeRange(ctx, b);
-      const text = b.text?.trim() || undefined;
-      if (text && text.length < TEXT_MIN)
-        throw apiError('EDU_ERR_VALIDATION', `body/text must be empty or at least ${TEXT_MIN} characters`);
-      if (text && to - from > TEXT_RANGE_MS)
-        throw apiError(
-          'EDU_ERR_VALIDATION',
-          `body/from: a free-text search may span at most ${TEXT_RANGE_MS / 86_400_000} days; narrow from/to or use filters`,
-        );
+      const text = boundedText(b.text, from, to, 'body', 'text');
       const p = storePaging(b, 'body');
       const filters: Filter[] = (b.filters ?? []).map((f, i) => {
         const needsValue = f.op !== 'exists' && f.op !== 'missing';
