@@ -97,7 +97,7 @@ function suite(name: string, open: () => Promise<EventStore>, cleanup?: () => Pr
             accounts: async () => ({
               accounts: [
                 { username: 'a', role: 'sys_admin' },
-                { username: 'b', role: 'security_admin' },
+                { username: 'b', role: 'sec_admin' },
                 { username: 'a', role: 'audit_admin' },
               ],
               lockoutAttempts: 5,
@@ -115,6 +115,21 @@ function suite(name: string, open: () => Promise<EventStore>, cleanup?: () => Pr
         ),
       );
       expect(r['check.accounts']).toMatchObject({ status: 'fail', evidence: { sharedHolders: ['a'] } });
+      const distinct = await runEvidenceChecks(
+        ctx({
+          accounts: async () => ({
+            accounts: [
+              { username: 'a', role: 'sys_admin' },
+              { username: 'b', role: 'sec_admin' },
+              { username: 'c', role: 'audit_admin' },
+            ],
+            lockoutAttempts: 5,
+            idleTimeoutMin: 30,
+          }),
+        }),
+        NOW,
+      );
+      expect(byId(distinct)['check.accounts'].status).toBe('pass');
       expect(r['check.audit-integrity']).toMatchObject({ status: 'pass', evidence: { anchor: 'sha256:abc' } });
       expect(r['check.notices-on-time']).toMatchObject({ status: 'fail', evidence: { notices: 2, late: 1 } });
       expect(r['check.drills'].status).toBe('pass');

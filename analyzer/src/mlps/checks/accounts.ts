@@ -1,7 +1,8 @@
 /** 三员分立 and login protection (8.1.4.1 b, 8.1.4.2 d, 8.1.7.1 c): three admin roles held by distinct people, lockout and idle timeout in force. */
 import { na, type EvidenceCheck } from './check';
 
-const ADMIN_ROLES = ['sys_admin', 'security_admin', 'audit_admin'];
+// The console's role names (console/server/src/auth/roles.ts).
+const ADMIN_ROLES = ['sys_admin', 'sec_admin', 'audit_admin'];
 
 export const accounts: EvidenceCheck = {
   id: 'check.accounts',
