@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmbeddedStore, readHistory, readManifest } from '@edusentry/core';
+import { backupEvidence, EmbeddedStore, readHistory, readManifest } from '@edusentry/core';
 import { auditCheckpointPath, ConsoleState } from '@edusentry/console-server';
 import { generateEvents, sampleProvince } from '@edusentry/sample';
 import { runCli } from './run-cli';
@@ -132,6 +132,9 @@ describe('edusentry backup', () => {
 
     // The backups folder says what happened, for the 8.1.4.9 evidence.
     expect(readHistory(join(dataDir, 'backups')).map((h) => h.action)).toEqual(['create', 'verify', 'restore']);
+    const evidence = backupEvidence(join(dataDir, 'backups'));
+    expect(evidence.takenAt).toEqual([manifest.finishedAt]);
+    expect(Date.parse(evidence.restoreTestedAt!)).toBeGreaterThanOrEqual(Date.parse(manifest.finishedAt));
     // A restore never writes over an installation.
     const again = runCli(['backup', 'restore', path, '--data-dir', fresh]);
     expect(again.code).toBe(1);

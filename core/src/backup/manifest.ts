@@ -112,3 +112,15 @@ export function pruneBackups(backupsDir: string, keep: number, at = new Date()):
   }
   return old.map((b) => b.path);
 }
+
+/**
+ * What the 8.1.4.9 evidence check needs (analyzer/src/mlps/checks/backups.ts provider shape):
+ * when each complete backup was taken, and when a restore from this folder last succeeded.
+ */
+export function backupEvidence(backupsDir: string): { takenAt: string[]; restoreTestedAt?: string } {
+  const restores = readHistory(backupsDir).filter((h) => h.action === 'restore');
+  return {
+    takenAt: listBackups(backupsDir).map((b) => b.manifest.finishedAt),
+    restoreTestedAt: restores.at(-1)?.at,
+  };
+}
