@@ -138,7 +138,9 @@ export class AuditTrail {
   }
 
   append(input: AuditInput): AuditRecord {
-    return this.db.transaction(() => {
+    // IMMEDIATE: the write lock before reading the head, so a second process appending (the CLI's
+    // backup beside the server) waits its busy timeout instead of failing SQLITE_BUSY on the upgrade.
+    const tx = this.db.transaction(() => {
       const head = this.head();
       const row: Omit<Row, 'hash'> = {
         seq: head.seq + 1,
@@ -164,7 +166,8 @@ export class AuditTrail {
         .prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('audit_head', ?)")
         .run(JSON.stringify({ seq: row.seq, hash }));
       return toRecord({ ...row, hash });
-    })();
+    });
+    return tx.immediate();
   }
 
   list(q: {
